@@ -1,0 +1,52 @@
+# Two commands set up everything on a fresh machine:
+#   make run    set up .venv, migrate, load the real strategy and demo data, start the app
+#   make test   set up .venv and run the test suite (SQLite, Celery in-process)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint lock messages clean
+
+$(STAMP): requirements-dev.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-virtualenv -r requirements-dev.lock
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_strategy
+	$(PY) manage.py load_demo
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Regenerate the pinned sets from pyproject.toml (needs the package index).
+lock:
+	rm -rf var/lockvenv && $(PYTHON) -m venv var/lockvenv
+	var/lockvenv/bin/pip install --quiet --upgrade pip
+	var/lockvenv/bin/pip install --quiet .
+	var/lockvenv/bin/pip freeze --exclude-editable | grep -v '^ehelse-strategy-tracker' > requirements.lock
+	var/lockvenv/bin/pip install --quiet '.[dev]'
+	var/lockvenv/bin/pip freeze --exclude-editable | grep -v '^ehelse-strategy-tracker' > requirements-dev.lock
+	rm -rf var/lockvenv build *.egg-info
+
+# Update and compile the translation catalogues (needs GNU gettext).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l nb -l en --ignore=.venv --ignore=var --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,64 @@
+"""The five roles of the council model's tracker (ARCHITECTURE.md §7).
+
+A role is a Django auth group with the Norwegian name below; the data
+migration ``core.0002_create_role_groups`` creates them.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNCIL_MEMBER = "Rådsmedlem", _("Council member")
+    SECRETARIAT = "Sekretariat", _("Secretariat")
+    APPROVER = "Godkjenner", _("Approver")
+    INTEGRATION = "Integrasjon", _("Integration")
+    ADMINISTRATOR = "Administrator", _("Administrator")
+
+
+# Who may read the dashboards and meeting packs in the browser. Integrations
+# use the API only.
+DASHBOARD_READERS = (
+    Role.COUNCIL_MEMBER,
+    Role.SECRETARIAT,
+    Role.APPROVER,
+    Role.ADMINISTRATOR,
+)
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role names the user holds; superusers hold the Administrator role."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {Role.ADMINISTRATOR.value}
+        user._role_names = cached
+    return cached
+
+
+def user_has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & {str(role) for role in roles})
+
+
+def role_required(*roles: str) -> Callable:
+    """View decorator: log in first, then 403 unless the user holds a role."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not user_has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,38 @@
+"""Reads about the running system itself."""
+
+from typing import TypedDict
+
+from django.conf import settings
+from django.db import connection
+from django.db.utils import DatabaseError
+from kombu import Connection
+
+
+class ComponentStatus(TypedDict):
+    ok: bool
+    detail: str
+
+
+def database_status() -> ComponentStatus:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return {"ok": False, "detail": exc.__class__.__name__}
+    return {"ok": True, "detail": connection.vendor}
+
+
+def broker_status() -> ComponentStatus:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"ok": True, "detail": "eager (tasks run in-process)"}
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            connect_timeout=2,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        ) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return {"ok": False, "detail": exc.__class__.__name__}
+    return {"ok": True, "detail": "reachable"}

@@ -1,0 +1,27 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .selectors import broker_status, database_status
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for load balancers: 503 when the database is unreachable.
+
+    A broker outage is reported but leaves the status at 200 "degraded":
+    writes still succeed and the periodic sweep catches up afterwards.
+    """
+    database = database_status()
+    broker = broker_status()
+    if not database["ok"]:
+        overall, http_status = "error", 503
+    elif not broker["ok"]:
+        overall, http_status = "degraded", 200
+    else:
+        overall, http_status = "ok", 200
+    return JsonResponse(
+        {"status": overall, "database": database, "broker": broker},
+        status=http_status,
+    )

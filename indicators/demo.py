@@ -1,0 +1,100 @@
+"""Demo indicators for the embedded mode: invented, flagged, and labelled so.
+
+No official målindikatorer have been published. Everything here is made up to
+show how the tracker works; every indicator is ``is_demo`` and its name ends in
+"(eksempel)". The first M1 indicator is loosely inspired by a published fact
+(57 % in digital contact with the health service in 2023, Innbyggerundersøkelsen
+om e-helse) but its series, baseline and target are invented.
+"""
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+FIRST_YEAR = 2018
+LAST_YEAR = 2026
+BASELINE_YEAR = 2022
+
+
+@dataclass(frozen=True)
+class DemoIndicator:
+    code: str
+    goal_code: str
+    name_nb: str
+    name_en: str
+    unit: str
+    unit_label: str
+    direction: str
+    start: float  # value in FIRST_YEAR
+    step: float  # change per year (added), or growth factor when ``compound``
+    target: float
+    limit: float | None = None
+    compound: bool = False
+
+    def series(self) -> list[tuple[int, Decimal]]:
+        """Deterministic invented values, FIRST_YEAR..LAST_YEAR."""
+        rng = random.Random(self.code)  # noqa: S311 - demo data, not security
+        value = self.start
+        points = []
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
+            noisy = value * (1 + rng.uniform(-0.03, 0.03))
+            if self.limit is not None:
+                noisy = min(noisy, self.limit)
+            points.append((year, Decimal(f"{max(noisy, 0):.1f}")))
+            value = value * self.step if self.compound else value + self.step
+        return points
+
+
+# fmt: off
+# code, goal, name (nb), name (en), unit, unit label, direction,
+# value in 2018, yearly step (or growth factor if compound), target 2030, limit
+_TABLE = [
+    ("DEMO-M1-1", "M1", "Andel innbyggere med digital kontakt med helsetjenesten siste år (eksempel)",
+     "Share of citizens in digital contact with the health service (example)",
+     "percent", "%", "increase", 33, 4.5, 80, 100, False),
+    ("DEMO-M1-2", "M1", "Andel fastleger som tilbyr e-konsultasjon (eksempel)",
+     "Share of GPs offering e-consultation (example)",
+     "percent", "%", "increase", 55, 4.5, 95, 100, False),
+    ("DEMO-M1-3", "M1", "Pasienter med digital hjemmeoppfølging (eksempel)",
+     "Patients with digital home follow-up (example)",
+     "count", "pasienter", "increase", 900, 1.35, 40000, None, True),
+    ("DEMO-M2-1", "M2", "Andel helsepersonell som opplever at journalsystemet støtter arbeidet (eksempel)",
+     "Share of health workers who find the record system supportive (example)",
+     "percent", "%", "increase", 41, 0.6, 70, 100, False),
+    ("DEMO-M2-2", "M2", "Tid brukt på dokumentasjon per konsultasjon (eksempel)",
+     "Documentation time per consultation (example)",
+     "other", "min", "decrease", 11.0, 0.25, 8, None, False),
+    ("DEMO-M2-3", "M2", "Andel kommuner med pasientens legemiddelliste (eksempel)",
+     "Share of municipalities using the shared medication list (example)",
+     "percent", "%", "increase", 2, 9, 100, 100, False),
+    ("DEMO-M3-1", "M3", "Median tid fra søknad til tilgang på helsedata (eksempel)",
+     "Median time from application to health data access (example)",
+     "days", "dager", "decrease", 320, -22, 90, None, False),
+    ("DEMO-M3-2", "M3", "Registre tilgjengelige gjennom helsedataplattformen (eksempel)",
+     "Registries available through the health data platform (example)",
+     "count", "registre", "increase", 8, 2, 60, None, False),
+    ("DEMO-M3-3", "M3", "Andel kvalitetsregistre med automatisk datafangst (eksempel)",
+     "Share of quality registries with automatic data capture (example)",
+     "percent", "%", "increase", 21, 2.5, 60, 100, False),
+    ("DEMO-M4-1", "M4", "Andel sykehus som deler journaldokumenter nasjonalt (eksempel)",
+     "Share of hospitals sharing record documents nationally (example)",
+     "percent", "%", "increase", 12, 9.5, 100, 100, False),
+    ("DEMO-M4-2", "M4", "Oppslag i kjernejournal per måned (eksempel)",
+     "Summary care record look-ups per month (example)",
+     "count", "tusen", "increase", 60, 1.18, 400, None, True),
+    ("DEMO-M4-3", "M4", "Andel kommunale tjenester koblet til kjernejournal (eksempel)",
+     "Share of municipal services connected to the summary care record (example)",
+     "percent", "%", "increase", 30, 1.0, 100, 100, False),
+    ("DEMO-M5-1", "M5", "Andel porteføljetiltak som rapporterer status i tide (eksempel)",
+     "Share of portfolio measures reporting on time (example)",
+     "percent", "%", "increase", 62, 2.0, 95, 100, False),
+    ("DEMO-M5-2", "M5", "Felles standarder tatt i bruk (eksempel)",
+     "Common standards in use (example)",
+     "count", "standarder", "increase", 5, 2, 30, None, False),
+    ("DEMO-M5-3", "M5", "Andel virksomheter med oppdatert risikovurdering av informasjonssikkerhet (eksempel)",
+     "Share of organisations with an up-to-date security risk assessment (example)",
+     "percent", "%", "increase", 70, -1.5, 95, 100, False),
+]
+# fmt: on
+
+DEMO_INDICATORS = [DemoIndicator(*row) for row in _TABLE]

@@ -1,0 +1,301 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from strategy.models import ProgressStatus
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+
+
+class Frequency(models.TextChoices):
+    ANNUAL = "annual", _("Annual")
+    QUARTERLY = "quarterly", _("Quarterly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", _("Percent")
+    COUNT = "count", _("Count")
+    RATE = "rate", _("Rate")
+    AMOUNT = "amount", _("Amount")
+    DAYS = "days", _("Days")
+    OTHER = "other", _("Other")
+
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class Indicator(models.Model):
+    """A target indicator (målindikator) of a strategic goal.
+
+    None are published: the secretariat defines them. Demo indicators carry
+    ``is_demo`` and are shown as "Eksempeldata" wherever they appear.
+    """
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    goal = models.ForeignKey(
+        "strategy.Goal",
+        verbose_name=_("goal"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    unit_label = models.CharField(
+        _("unit label"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown after values, e.g. '%' or 'millions'."),
+    )
+    # Required and never defaulted: a wrong direction silently inverts status.
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"), default=2030, validators=YEAR_VALIDATORS
+    )
+    limit = models.DecimalField(
+        _("natural limit"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("E.g. 100 for a percentage."),
+    )
+    frequency = models.CharField(
+        _("reporting frequency"), max_length=10, choices=Frequency.choices
+    )
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    owner = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("owner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    threshold_overrides = models.JSONField(
+        _("threshold overrides"), null=True, blank=True
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target indicator")
+        verbose_name_plural = _("target indicators")
+        ordering = ["goal__order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values),
+                name="indicator_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values),
+                name="indicator_frequency_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=Unit.values), name="indicator_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True)
+                | Q(baseline_year__isnull=False),
+                name="indicator_baseline_has_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True)
+                | Q(baseline_year__lte=F("target_year")),
+                name="indicator_baseline_not_after_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__gte=2000, target_year__lte=2100),
+                name="indicator_target_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.code} {self.name_nb}"
+        return f"{label} ({_('Demo data')})" if self.is_demo else label
+
+
+class ValueStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ValueSource(models.TextChoices):
+    FORM = "form", _("Form")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    DEMO = "demo", _("Demo data")
+
+
+class IndicatorValue(models.Model):
+    """One revision of an indicator's value for a period; never overwritten.
+
+    A correction is a new row that ``supersedes`` the previous one. When it is
+    approved, the previously approved row gets ``superseded_at`` so that what
+    was official at any moment can be reconstructed.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    period_start = models.DateField(_("period start"))
+    granularity = models.CharField(
+        _("granularity"), max_length=10, choices=Frequency.choices
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ValueStatus.choices, default="draft"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=ValueSource.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("supersedes"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "period_start", "entered_at"]
+        indexes = [
+            models.Index(
+                fields=["indicator", "status", "period_start"],
+                name="value_indicator_status_idx",
+            )
+        ]
+        constraints = [
+            # The one official number per indicator and period.
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"],
+                condition=Q(status="approved", superseded_at__isnull=True),
+                name="value_one_current_approved_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__day=1), name="value_period_starts_on_first"
+            ),
+            models.CheckConstraint(
+                condition=Q(granularity__in=Frequency.values),
+                name="value_granularity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ValueStatus.values), name="value_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="value_approved_has_time",
+            ),
+            # Four eyes: nobody approves their own entry.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True)
+                | Q(entered_by__isnull=True)
+                | ~Q(approved_by=F("entered_by")),
+                name="value_approver_not_enterer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period_label}: {self.value}"
+
+    @property
+    def period_label(self) -> str:
+        """``2024``, ``2024-Q3`` or ``2024-06``."""
+        start = self.period_start
+        if self.granularity == Frequency.QUARTERLY:
+            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+        if self.granularity == Frequency.MONTHLY:
+            return f"{start.year}-{start.month:02d}"
+        return str(start.year)
+
+
+class ProgressSnapshot(models.Model):
+    """An indicator's computed progress as of a date, with every component."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+    )
+    as_of = models.DateField(_("as of"))
+    computed_at = models.DateTimeField(_("computed at"))
+    inputs_fingerprint = models.CharField(_("inputs fingerprint"), max_length=64)
+    method = models.CharField(_("method"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=30, choices=ProgressStatus.choices
+    )
+    score = models.FloatField(_("score"), null=True, blank=True)
+    progress_value = models.FloatField(_("progress value"), null=True, blank=True)
+    components = models.JSONField(_("components"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("progress snapshot")
+        verbose_name_plural = _("progress snapshots")
+        ordering = ["indicator", "-as_of", "-computed_at"]
+        indexes = [
+            models.Index(
+                fields=["indicator", "as_of", "computed_at"],
+                name="snapshot_asof_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=-5, score__lte=5),
+                name="snapshot_score_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.as_of}: {self.get_status_display()}"

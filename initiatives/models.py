@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class RoadmapPhase(models.Model):
+    """A step in the roadmap's value chain (Konsept / mandat … Ny praksis i bruk)."""
+
+    order = models.PositiveSmallIntegerField(_("order"), unique=True)
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=100, unique=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("roadmap phase")
+        verbose_name_plural = _("roadmap phases")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name_nb}"
+
+
+class Initiative(models.Model):
+    """A strategic initiative (strategisk initiativ): the roadmap's grouping."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    sub_goal = models.ForeignKey(
+        "strategy.SubGoal",
+        verbose_name=_("sub-goal"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+    )
+    description_nb = models.TextField(_("description (Norwegian)"), blank=True)
+    responsible = models.ManyToManyField(
+        "core.Organisation",
+        verbose_name=_("responsible organisations"),
+        blank=True,
+        related_name="initiatives",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[responsible])
+
+    class Meta:
+        verbose_name = _("strategic initiative")
+        verbose_name_plural = _("strategic initiatives")
+        ordering = ["sub_goal__goal__order", "sub_goal__order", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_nb}"
+
+
+class PlanningStatus(models.TextChoices):
+    PLANNED = "Planlagt", _("Planned")
+    TENTATIVE = "Tentativ", _("Tentative")
+
+
+class Delivery(models.Model):
+    """A roadmap delivery (leveranse), matched across roadmap versions by its ID."""
+
+    roadmap_id = models.CharField(_("roadmap ID"), max_length=40, unique=True)
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    sub_goal = models.ForeignKey(
+        "strategy.SubGoal",
+        verbose_name=_("sub-goal"),
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    name = models.CharField(_("name"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    # Kept exactly as the roadmap gives it ("Tilpasning - innføring", "I bruk", …).
+    phase = models.CharField(_("roadmap phase"), max_length=100, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    planning_status = models.CharField(
+        _("planning status"), max_length=10, choices=PlanningStatus.choices
+    )
+    version = models.CharField(_("roadmap version"), max_length=20)
+    removed_in_version = models.CharField(
+        _("removed in roadmap version"), max_length=20, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["sub_goal__goal__order", "sub_goal__order", "start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(start_date__lte=F("end_date")),
+                name="delivery_start_not_after_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(planning_status__in=PlanningStatus.values),
+                name="delivery_planning_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+
+
+class StatusReport(models.Model):
+    """A measure owner's status report on an initiative for a reporting period."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.PROTECT,
+        related_name="status_reports",
+    )
+    period = models.CharField(
+        _("reporting period"), max_length=10, help_text=_("E.g. 2026-T2.")
+    )
+    rag = models.CharField(_("status (RAG)"), max_length=5, choices=Rag.choices)
+    narrative = models.TextField(_("narrative"))
+    risks = models.TextField(_("risks"), blank=True)
+    next_milestones = models.TextField(_("next milestones"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
+        ordering = ["initiative", "-period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "period"],
+                name="statusreport_one_per_initiative_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(rag__in=Rag.values), name="statusreport_rag_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.code} {self.period}: {self.get_rag_display()}"
