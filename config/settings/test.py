@@ -1,7 +1,7 @@
 """Test settings: fast and hermetic by default.
 
 Tasks run eagerly even when ``CELERY_BROKER_URL`` is set; the tests that need a
-real worker switch eager mode off for themselves (see tests/conftest.py).
+real worker switch eager mode off for themselves (see tests/test_celery.py).
 """
 
 from .base import *  # noqa: F403

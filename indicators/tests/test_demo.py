@@ -1,0 +1,67 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from indicators.demo import DEMO_INDICATORS
+from indicators.models import Indicator, IndicatorValue
+from strategy.models import Goal
+from tests.factories import IndicatorFactory
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_indicators_are_flagged_and_labelled(real_strategy):
+    load_demo()
+    demo = Indicator.objects.filter(is_demo=True)
+    assert demo.count() == len(DEMO_INDICATORS) == 15
+    for goal in Goal.objects.all():
+        assert demo.filter(goal=goal).count() == 3
+    for indicator in demo:
+        assert indicator.direction in ("increase", "decrease")
+        assert indicator.target_year == 2030
+        assert indicator.baseline_value is not None
+        assert "(eksempel)" in indicator.name_nb
+        assert "Eksempeldata" in str(indicator)
+        years = sorted(v.period_start.year for v in indicator.values.all())
+        assert years == list(range(2018, 2027))
+    assert not IndicatorValue.objects.exclude(source="demo").exists()
+
+
+def test_demo_percentages_stay_within_their_limit(real_strategy):
+    load_demo()
+    for value in IndicatorValue.objects.filter(indicator__unit="percent"):
+        assert 0 <= value.value <= 100
+
+
+def test_loading_demo_twice_changes_nothing(real_strategy):
+    load_demo()
+    before = list(IndicatorValue.objects.order_by("pk").values())
+    output = load_demo()
+    assert list(IndicatorValue.objects.order_by("pk").values()) == before
+    assert "indicator: 0 new, 0 updated, 15 unchanged" in output
+
+
+def test_demo_never_touches_real_indicators(real_strategy):
+    real = IndicatorFactory(code="REAL-1", goal=Goal.objects.get(code="M2"))
+    load_demo()
+    real.refresh_from_db()
+    assert not real.is_demo
+    assert not real.values.exists()
+
+
+def test_demo_refuses_a_code_taken_by_a_real_indicator(real_strategy):
+    IndicatorFactory(code="DEMO-M1-1", goal=Goal.objects.get(code="M1"))
+    with pytest.raises(CommandError, match="DEMO-M1-1"):
+        load_demo()
+    assert not Indicator.objects.filter(is_demo=True).exists()
+
+
+@pytest.mark.django_db
+def test_demo_needs_the_strategy_first():
+    with pytest.raises(CommandError, match="run load_strategy first"):
+        load_demo()
