@@ -1,0 +1,11 @@
+#!/bin/sh
+# The web service's start: the docker-compose `web` service and .ci/run both use it.
+set -eu
+python manage.py migrate --noinput
+python manage.py load_strategy
+exec gunicorn config.wsgi:application \
+    --bind "${BIND:-0.0.0.0:8000}" \
+    --workers "${WEB_CONCURRENCY:-3}" \
+    --timeout 60 \
+    --access-logfile - \
+    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
