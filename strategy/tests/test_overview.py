@@ -83,6 +83,15 @@ def test_demo_indicators_are_marked_as_demo(client, real_strategy, council_membe
     assert "Eksempeldata" in html
 
 
+def test_browser_language_does_not_override_norwegian_default(
+    client, real_strategy, council_member
+):
+    client.force_login(council_member)
+    response = client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nb">' in response.content.decode()
+    assert response["Content-Language"] == "nb"
+
+
 def _add_goals(count: int) -> None:
     for _ in range(count):
         goal = GoalFactory()
