@@ -26,7 +26,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.set([Group.objects.get(name=str(role)) for role in extracted])
+            # get_or_create: transactional tests flush the groups that the data
+            # migration created.
+            self.groups.set(
+                [Group.objects.get_or_create(name=str(role))[0] for role in extracted]
+            )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,99 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium.
+
+Never downloads a browser. Without /usr/bin/chromium the tests are skipped,
+unless REQUIRE_BROWSER=1 (set by .ci/run, which installs Chromium first).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from core.roles import Role
+from tests.factories import UserFactory
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE_JS = Path(__file__).with_name("axe.min.js")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "browser-test-password"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make between page actions are still ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (.ci/run installs it)")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # An English browser: the service must still answer in Norwegian.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="en-US",
+        viewport={"width": 1280, "height": 900},
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def log_in(page):
+    def log_in_as(role: Role) -> None:
+        user = UserFactory(roles=[role], password=PASSWORD)
+        page.goto("/login/")
+        page.get_by_label("Brukernavn").fill(user.username)
+        page.get_by_label("Passord").fill(PASSWORD)
+        page.get_by_role("button", name="Logg inn").click()
+        page.wait_for_load_state()
+
+    return log_in_as
+
+
+@pytest.fixture
+def check_accessibility(page):
+    """Run axe-core (served from this repository) and fail on serious issues."""
+
+    def check(name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        page.add_script_tag(path=str(AXE_JS))
+        results = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(node["target"][0] for node in v["nodes"][:3])
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not serious, f"{name}: " + "; ".join(serious)
+
+    return check
