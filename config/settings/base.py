@@ -122,6 +122,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfiles.PlotlyFinder",  # vendor/plotly/plotly.min.js
+]
 
 # --- Celery -----------------------------------------------------------------
 # No broker configured: run tasks in-process (the embedded default).

@@ -1,0 +1,20 @@
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+
+from core.staticfiles import PLOTLY_STATIC_PATH
+
+
+def test_plotly_js_is_served_from_the_installed_package():
+    path = finders.find(PLOTLY_STATIC_PATH)
+    assert path and path.endswith("plotly.min.js")
+    with open(path, encoding="utf-8") as handle:
+        assert "plotly.js" in handle.read(300)
+
+
+def test_collectstatic_picks_up_plotly(tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / PLOTLY_STATIC_PATH).exists()
+    assert staticfiles_storage.url(PLOTLY_STATIC_PATH).endswith("plotly.min.js")
