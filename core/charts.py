@@ -1,0 +1,61 @@
+"""What a page needs to show one chart accessibly: figure, title, summary, table.
+
+Each app's ``charts.py`` builds Plotly figures from selector output and wraps
+them in a ChartView; the ``{% chart %}`` tag renders the figure as JSON data
+(never as inline script, so a strict CSP holds), a text summary and a data
+table equivalent of the chart.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Colour-blind safe palette (Okabe–Ito); status is never carried by colour alone.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "grey": "#666666",
+}
+
+
+@dataclass(frozen=True)
+class ChartView:
+    chart_id: str
+    title: str
+    summary: str
+    figure_json: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[object]]
+
+
+def chart_view(
+    figure: go.Figure,
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+) -> ChartView:
+    figure.update_layout(
+        title={"text": title},
+        margin={"l": 48, "r": 16, "t": 48, "b": 40},
+        font={"family": "system-ui, sans-serif", "size": 13},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+    )
+    return ChartView(
+        chart_id=chart_id,
+        title=title,
+        summary=summary,
+        figure_json=pio.to_json(figure, validate=False),
+        columns=list(columns),
+        rows=[list(row) for row in rows],
+    )

@@ -1,0 +1,46 @@
+import json
+
+import plotly.graph_objects as go
+from django.template import Context, Template
+
+from core.charts import chart_view
+
+
+def make_view(title="Andel <b>&</b> </script>"):
+    figure = go.Figure(go.Scatter(x=[2020, 2021], y=[1.5, 2.5], name="Verdi"))
+    return chart_view(
+        figure,
+        chart_id="demo-chart",
+        title=title,
+        summary="Verdien økte fra 1,5 til 2,5.",
+        columns=["År", "Verdi"],
+        rows=[[2020, "1,5"], [2021, "2,5"]],
+    )
+
+
+def test_chart_view_carries_the_figure_as_json_with_its_title():
+    view = make_view(title="Andel")
+    figure = json.loads(view.figure_json)
+    assert figure["data"][0]["y"] == [1.5, 2.5]
+    assert figure["layout"]["title"]["text"] == "Andel"
+
+
+def render(view) -> str:
+    return Template("{% load charts %}{% chart view %}").render(Context({"view": view}))
+
+
+def test_chart_renders_data_summary_and_table_without_inline_script():
+    html = render(make_view())
+    assert '<script type="application/json" id="demo-chart-data">' in html
+    assert "Verdien økte fra 1,5 til 2,5." in html
+    assert '<th scope="row">2020</th><td>1,5</td>' in html
+    assert 'role="img"' in html and 'aria-describedby="demo-chart-summary"' in html
+    # Only the JSON data element: nothing executable.
+    assert html.count("<script") == 1
+
+
+def test_figure_json_cannot_break_out_of_its_element():
+    html = render(make_view())
+    data = html.split('id="demo-chart-data">')[1].split("</script>")[0]
+    assert "</script>" not in data and "<b>" not in data
+    assert json.loads(data)["layout"]["title"]["text"] == "Andel <b>&</b> </script>"
