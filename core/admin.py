@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import HealthPing, Organisation, User
+from .models import ApiKey, HealthPing, Organisation, User
 
 
 @admin.register(User)
@@ -27,3 +27,21 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class HealthPingAdmin(admin.ModelAdmin):
     list_display = ("token", "worker", "created_at")
     readonly_fields = ("token", "worker", "created_at")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "prefix",
+        "user",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    readonly_fields = ("prefix", "key_hash", "user", "created_at", "last_used_at")
+    search_fields = ("name", "prefix")
+
+    # Keys are made with `manage.py create_api_key`, which shows the key once.
+    def has_add_permission(self, request):
+        return False

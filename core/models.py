@@ -56,3 +56,38 @@ class HealthPing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} ({self.worker or '-'})"
+
+
+class ApiKey(models.Model):
+    """A key an integration sends as ``Authorization: Token <key>``.
+
+    Only a SHA-256 hash of the key is stored: keys are long random strings, so
+    a fast hash is enough and lookups stay one indexed query. A key acts as its
+    own user, who holds the key's role; ``scopes`` lists the goal codes (M1…)
+    and indicator codes whose values the key may write (empty: none).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="api_key"
+    )
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

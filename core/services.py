@@ -2,8 +2,9 @@ import secrets
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from .models import HealthPing, User
+from .models import ApiKey, HealthPing, User
 from .roles import Role
 
 
@@ -43,3 +44,69 @@ def demo_users_reset() -> list[tuple[Role, str, str]]:
         user.groups.set([Group.objects.get(name=role.value)])
         logins.append((role, username, password))
     return logins
+
+
+class ApiKeyError(ValueError):
+    """The key cannot be created or revoked as asked; nothing was written."""
+
+
+API_KEY_ROLES = (Role.INTEGRATION, Role.SECRETARIAT, Role.APPROVER)
+
+
+@transaction.atomic
+def api_key_create(*, name: str, role: Role, scopes: list[str]) -> tuple[ApiKey, str]:
+    """Create a key acting as its own user with one role; returns the raw key once."""
+    from .api import KEY_PREFIX, api_key_hash
+
+    name = name.strip()
+    if not name:
+        raise ApiKeyError("Give the key a name.")
+    if role not in API_KEY_ROLES:
+        allowed = ", ".join(r.value for r in API_KEY_ROLES)
+        raise ApiKeyError(f"Role {role!r} cannot hold an API key (use {allowed}).")
+    if ApiKey.objects.filter(name=name).exists():
+        raise ApiKeyError(f"An API key named {name!r} already exists.")
+    _check_scopes(scopes)
+    username = f"api:{name}"[:150]
+    if User.objects.filter(username=username).exists():
+        raise ApiKeyError(f"The user {username!r} already exists.")
+    user = User.objects.create_user(username=username)  # no password: keys only
+    user.groups.set([Group.objects.get(name=role.value)])
+    secret = secrets.token_urlsafe(32)
+    raw_key = f"{KEY_PREFIX}{secret}"
+    key = ApiKey.objects.create(
+        name=name,
+        user=user,
+        prefix=raw_key[: len(KEY_PREFIX) + 6],
+        key_hash=api_key_hash(raw_key),
+        scopes=sorted(set(scopes)),
+    )
+    return key, raw_key
+
+
+def api_key_revoke(*, name: str) -> ApiKey:
+    """Revoke a key; revoking twice keeps the first revocation time."""
+    key = ApiKey.objects.filter(name=name).first()
+    if key is None:
+        raise ApiKeyError(f"No API key named {name!r}.")
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def _check_scopes(scopes: list[str]) -> None:
+    # Local imports: the domain apps depend on core, not the other way round.
+    from indicators.models import Indicator
+    from strategy.models import Goal
+
+    known = set(Goal.objects.filter(code__in=scopes).values_list("code", flat=True))
+    known |= set(
+        Indicator.objects.filter(code__in=scopes).values_list("code", flat=True)
+    )
+    unknown = sorted(set(scopes) - known)
+    if unknown:
+        raise ApiKeyError(
+            f"Unknown scope {', '.join(unknown)}: use goal codes (M1…) or "
+            "indicator codes."
+        )

@@ -1,7 +1,9 @@
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .api_errors import api_not_found, api_server_error
 from .selectors import broker_status, database_status
 
 
@@ -25,3 +27,16 @@ def healthz(request):
         {"status": overall, "database": database, "broker": broker},
         status=http_status,
     )
+
+
+def not_found(request, exception=None):
+    """JSON for the API, the site's 404 page for everything else."""
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return defaults.server_error(request)

@@ -8,6 +8,7 @@ PostgreSQL and ``CELERY_BROKER_URL`` to a real broker (Redis).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "core",
     "strategy",
@@ -156,21 +158,60 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-# The one beat schedule of the project.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# The one beat schedule of the project. The sweep expires before the next one
+# is due, so sweeps queued while no worker runs do not pile up.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "progress-sweep": {
+        "task": "indicators.progress_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "progress-nightly": {
+        "task": "indicators.progress_recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.CanReadApi"],
+    "DEFAULT_RENDERER_CLASSES": ["core.api.ORJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nasjonal e-helsestrategi – strategy tracker API",
+    "DESCRIPTION": (
+        "Read the strategy's goals, indicators, progress, initiatives and councils; "
+        "push indicator values. Authenticate with 'Authorization: Token <key>'."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# Throttling counts live in the cache: Redis in production (shared by all web
+# processes), process memory in the embedded mode.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

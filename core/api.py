@@ -1,0 +1,116 @@
+"""The REST API's shared plumbing: key authentication, roles, pages, JSON.
+
+DRF imports this module while it reads its settings, so it must not import
+``rest_framework.views`` (the error handler lives in ``core.api_errors``).
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+import orjson
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.renderers import BaseRenderer
+
+from .models import ApiKey
+from .roles import Role, user_has_role
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "ehs_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_key_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """``Authorization: Token <key>``; the key acts as its own user."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the header as 'Authorization: Token <key>'.")
+            )
+        try:
+            raw_key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
+        key = (
+            ApiKey.objects.select_related("user")
+            .filter(key_hash=api_key_hash(raw_key))
+            .first()
+        )
+        if key is None or not key.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid API key."))
+        if not key.is_active:
+            raise exceptions.AuthenticationFailed(_("This API key has been revoked."))
+        self._record_use(key)
+        return key.user, key
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+    @staticmethod
+    def _record_use(key: ApiKey) -> None:
+        # At most one write a minute per key: the timestamp is for access
+        # reviews, not an audit of every request.
+        now = timezone.now()
+        if key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION:
+            return
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+
+
+def roles_permission(*roles: str) -> type[BasePermission]:
+    """A permission class letting in users who hold any of these roles."""
+
+    class HasRole(BasePermission):
+        message = _("Your role does not give access to this resource.")
+
+        def has_permission(self, request, view):
+            return user_has_role(request.user, *roles)
+
+    HasRole.__name__ = "HasRole_" + "_".join(str(r) for r in roles)
+    return HasRole
+
+
+API_READERS = (
+    Role.COUNCIL_MEMBER,
+    Role.SECRETARIAT,
+    Role.APPROVER,
+    Role.INTEGRATION,
+    Role.ADMINISTRATOR,
+)
+CanReadApi = roles_permission(*API_READERS)
+
+
+class ORJSONRenderer(BaseRenderer):
+    """Fast JSON: decimals arrive as strings from the serializers already."""
+
+    media_type = "application/json"
+    format = "json"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
+
+
+class Pagination(PageNumberPagination):
+    """Bounded pages: ``?page=2&page_size=500`` (at most 1,000)."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000

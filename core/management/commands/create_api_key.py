@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from core.roles import Role
+from core.services import API_KEY_ROLES, ApiKeyError, api_key_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create an API key for an integration. The key is printed once, as the "
+        "last line; only its hash is stored."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True, help="Unique name of the key.")
+        parser.add_argument(
+            "--role",
+            required=True,
+            choices=[role.value for role in API_KEY_ROLES],
+            help="The role the key acts with.",
+        )
+        parser.add_argument(
+            "--scope",
+            default="",
+            help="Comma-separated goal or indicator codes the key may write.",
+        )
+
+    def handle(self, *args, **options):
+        scopes = [s.strip() for s in options["scope"].split(",") if s.strip()]
+        try:
+            key, raw_key = api_key_create(
+                name=options["name"], role=Role(options["role"]), scopes=scopes
+            )
+        except ApiKeyError as exc:
+            raise CommandError(str(exc)) from None
+        scope_text = ", ".join(key.scopes) or "none (read only)"
+        self.stdout.write(
+            f"Created API key {key.name!r} with role {options['role']}; "
+            f"write scope: {scope_text}. Store it now: it is not shown again."
+        )
+        self.stdout.write(raw_key)

@@ -1,0 +1,159 @@
+"""API plumbing: keys, roles, the one error shape, pagination bounds."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from core.api import api_key_hash
+from core.models import ApiKey
+from core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+GOALS = "/api/v1/goals/"
+
+
+def create_key(*args: str) -> str:
+    out = StringIO()
+    call_command("create_api_key", *args, stdout=out)
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def client_with(key: str | None) -> APIClient:
+    client = APIClient()
+    if key:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["status"] == status
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+def test_create_api_key_prints_the_key_last_and_stores_only_its_hash(real_strategy):
+    raw = create_key("--name", "ssb", "--role", "Integrasjon", "--scope", "M1,M2")
+    key = ApiKey.objects.get(name="ssb")
+    assert raw.startswith("ehs_") and len(raw) > 40
+    assert key.key_hash == api_key_hash(raw)
+    assert raw not in str(list(ApiKey.objects.values()))
+    assert key.scopes == ["M1", "M2"]
+    assert key.user.groups.get().name == "Integrasjon"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "x", "--role", "Integrasjon", "--scope", "M9"], "Unknown scope M9"),
+        (["--name", " ", "--role", "Integrasjon"], "Give the key a name"),
+    ],
+)
+def test_create_api_key_refuses_bad_input(real_strategy, args, message):
+    with pytest.raises(CommandError, match=message):
+        create_key(*args)
+    assert not ApiKey.objects.exists()
+
+
+def test_create_api_key_refuses_a_duplicate_name(real_strategy):
+    create_key("--name", "ssb", "--role", "Integrasjon")
+    with pytest.raises(CommandError, match="already exists"):
+        create_key("--name", "ssb", "--role", "Integrasjon")
+
+
+def test_key_reads_the_api_and_records_last_use(real_strategy):
+    raw = create_key("--name", "ssb", "--role", "Integrasjon")
+    response = client_with(raw).get(GOALS)
+    assert response.status_code == 200
+    assert [goal["code"] for goal in response.json()] == ["M1", "M2", "M3", "M4", "M5"]
+    assert ApiKey.objects.get(name="ssb").last_used_at is not None
+
+
+def test_no_key_is_401_in_the_error_shape(db):
+    response = client_with(None).get(GOALS)
+    assert_error(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_unknown_key_is_401(db):
+    assert_error(client_with("ehs_nope").get(GOALS), 401, "not_authenticated")
+
+
+def test_malformed_authorization_header_is_401(db):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token a b")
+    assert_error(client.get(GOALS), 401, "not_authenticated")
+
+
+def test_revoked_key_is_refused(real_strategy):
+    raw = create_key("--name", "ssb", "--role", "Integrasjon")
+    call_command("revoke_api_key", "--name", "ssb", stdout=StringIO())
+    error = assert_error(client_with(raw).get(GOALS), 401, "not_authenticated")
+    assert "revoked" in error["message"]
+
+
+def test_user_without_role_is_403(client, outsider):
+    client.force_login(outsider)
+    assert_error(client.get(GOALS), 403, "permission_denied")
+
+
+def test_browser_session_reads_the_api(client, real_strategy, council_member):
+    client.force_login(council_member)
+    assert client.get(GOALS).status_code == 200
+
+
+def test_unknown_goal_and_unknown_url_are_404_json(client, real_strategy, secretariat):
+    client.force_login(secretariat)
+    assert_error(client.get("/api/v1/goals/M9/"), 404, "not_found")
+    assert_error(client.get("/api/v1/nothing-here/"), 404, "not_found")
+
+
+def test_wrong_method_is_405(client, real_strategy, secretariat):
+    client.force_login(secretariat)
+    assert_error(client.delete(GOALS), 405, "method_not_allowed")
+
+
+def test_throttled_key_gets_429_with_retry_after(real_strategy, settings):
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import UserRateThrottle
+
+    cache.clear()
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "2/minute"}
+    UserRateThrottle.THROTTLE_RATES = rates
+    try:
+        client = client_with(create_key("--name", "ssb", "--role", "Integrasjon"))
+        assert client.get(GOALS).status_code == 200
+        assert client.get(GOALS).status_code == 200
+        response = client.get(GOALS)
+        assert_error(response, 429, "throttled")
+        assert int(response["Retry-After"]) > 0
+    finally:
+        UserRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        cache.clear()
+
+
+def test_schema_and_docs_are_served_locally(client, council_member):
+    client.force_login(council_member)
+    schema = client.get(reverse("api-schema"))
+    assert schema.status_code == 200
+    assert b"openapi: 3" in schema.content
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert "/static/drf_spectacular_sidecar/" in docs
+    assert "cdn" not in docs.lower()
+
+
+def test_roles_that_may_read(real_strategy):
+    from tests.factories import UserFactory
+
+    for role in Role:
+        client = APIClient()
+        client.force_authenticate(UserFactory(roles=[role]))
+        assert client.get(GOALS).status_code == 200, role
