@@ -5,11 +5,18 @@ from .models import (
     AgendaItem,
     Council,
     Decision,
+    DecisionAmendment,
     FollowUpAction,
     Meeting,
     MeetingSnapshot,
+    MeetingStatus,
     Membership,
 )
+from .services import agenda_item_next_number
+
+
+def _locked(item: AgendaItem | None) -> bool:
+    return item is not None and item.meeting.status == MeetingStatus.MINUTES_APPROVED
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,7 +39,13 @@ class MembershipAdmin(SimpleHistoryAdmin):
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
-    fields = ("year", "number", "title", "kind", "presenter")
+    fields = ("case_number", "title", "kind", "presenter")
+    readonly_fields = fields
+    show_change_link = True
+
+    # Items get their number from the service: add them on the item page.
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Meeting)
@@ -45,8 +58,30 @@ class MeetingAdmin(SimpleHistoryAdmin):
 @admin.register(AgendaItem)
 class AgendaItemAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "meeting", "kind")
-    list_filter = ("kind", "meeting__council")
+    list_filter = ("kind", "council")
+    exclude = ("council", "year", "number")
+    readonly_fields = ("case_number",)
     filter_horizontal = ("goals", "indicators", "initiatives", "deliveries")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _locked(obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.council_id = obj.meeting.council_id
+            obj.year, obj.number = agenda_item_next_number(meeting=obj.meeting)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DecisionAmendment)
+class DecisionAmendmentAdmin(SimpleHistoryAdmin):
+    list_display = ("decision", "made_by", "made_at")
+    readonly_fields = ("made_by", "made_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.made_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(MeetingSnapshot)
@@ -70,6 +105,11 @@ class FollowUpActionInline(admin.TabularInline):
 class DecisionAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "decided_on")
     inlines = [FollowUpActionInline]
+
+    # Approved minutes are locked: decisions change by recorded amendments.
+    def has_change_permission(self, request, obj=None):
+        locked = obj is not None and _locked(obj.agenda_item)
+        return super().has_change_permission(request, obj) and not locked
 
 
 @admin.register(FollowUpAction)

@@ -135,6 +135,14 @@ class AgendaItem(models.Model):
         on_delete=models.CASCADE,
         related_name="agenda_items",
     )
+    # The meeting's council, kept on the row so that the database can hold the
+    # numbering unique per council and year.
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
@@ -175,13 +183,18 @@ class AgendaItem(models.Model):
                 name="agendaitem_kind_valid",
             ),
             models.UniqueConstraint(
-                fields=["meeting", "year", "number"],
-                name="agendaitem_unique_number_in_meeting",
+                fields=["council", "year", "number"],
+                name="agendaitem_unique_number_per_council_year",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}/{self.year % 100:02d} {self.title}"
+        return f"{self.case_number} {self.title}"
+
+    @property
+    def case_number(self) -> str:
+        """The sak number as councils write it: ``12/26``."""
+        return f"{self.number}/{self.year % 100:02d}"
 
 
 class MeetingSnapshot(models.Model):
@@ -284,3 +297,34 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description[:60]} ({self.due_date:%d.%m.%Y})"
+
+
+class DecisionAmendment(models.Model):
+    """A recorded change to a decision after the minutes were approved."""
+
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        related_name="amendments",
+    )
+    text = models.TextField(_("amended text"))
+    reason = models.TextField(_("reason"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision amendment")
+        verbose_name_plural = _("decision amendments")
+        ordering = ["decision", "made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.reason[:60]}"

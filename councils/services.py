@@ -1,7 +1,23 @@
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
 from core.upsert import UpsertCounts, upsert
 from strategy.seed import SeedCouncil
 
-from .models import Council
+from .models import (
+    ActionStatus,
+    AgendaItem,
+    Council,
+    Decision,
+    DecisionAmendment,
+    FollowUpAction,
+    Meeting,
+    MeetingSnapshot,
+    MeetingStatus,
+)
 
 
 def councils_load_from_seed(
@@ -21,3 +37,164 @@ def councils_load_from_seed(
             },
             counts=counts,
         )
+
+
+class CouncilRuleError(ValueError):
+    """A council workflow rule refused the change; nothing was written."""
+
+
+class MinutesLocked(CouncilRuleError):
+    """The meeting's minutes are approved: record an amendment instead."""
+
+
+# Meetings only move forward: planned → held → minutes approved.
+MEETING_STATUS_ORDER = [
+    MeetingStatus.PLANNED,
+    MeetingStatus.HELD,
+    MeetingStatus.MINUTES_APPROVED,
+]
+
+
+def _ensure_unlocked(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise MinutesLocked(_("The minutes of this meeting are approved and locked."))
+
+
+def meeting_create(
+    *, council: Council, date: dt.date, title: str, place: str = ""
+) -> Meeting:
+    """Plan a meeting of a council."""
+    meeting = Meeting(council=council, date=date, title=title.strip(), place=place)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def meeting_status_set(*, meeting: Meeting, status: str) -> Meeting:
+    """Move a meeting forward; approving the minutes locks them."""
+    with transaction.atomic():
+        # Lock the row: two secretaries must not approve and edit at once.
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        current = MEETING_STATUS_ORDER.index(meeting.status)
+        wanted = MEETING_STATUS_ORDER.index(MeetingStatus(status))
+        if wanted < current:
+            raise CouncilRuleError(_("A meeting's status cannot go back."))
+        meeting.status = status
+        meeting.save(update_fields=["status"])
+    return meeting
+
+
+def agenda_item_next_number(*, meeting: Meeting) -> tuple[int, int]:
+    """The (year, number) the meeting's next sak takes; call inside a transaction."""
+    _ensure_unlocked(meeting)
+    # Lock the council row: two items added at once must not take one number.
+    Council.objects.select_for_update().get(pk=meeting.council_id)
+    year = meeting.date.year
+    last = (
+        AgendaItem.objects.filter(council_id=meeting.council_id, year=year)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return year, (last or 0) + 1
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    title: str,
+    kind: str,
+    presenter: str = "",
+    description: str = "",
+    goals: Iterable = (),
+    indicators: Iterable = (),
+    initiatives: Iterable = (),
+    deliveries: Iterable = (),
+) -> AgendaItem:
+    """Add a sak, numbered per council and year (``12/26``)."""
+    year, number = agenda_item_next_number(meeting=meeting)
+    item = AgendaItem(
+        meeting=meeting,
+        council_id=meeting.council_id,
+        year=year,
+        number=number,
+        title=title.strip(),
+        kind=kind,
+        presenter=presenter,
+        description=description,
+    )
+    item.full_clean()
+    item.save()
+    item.goals.set(goals)
+    item.indicators.set(indicators)
+    item.initiatives.set(initiatives)
+    item.deliveries.set(deliveries)
+    return item
+
+
+def decision_record(
+    *,
+    agenda_item: AgendaItem,
+    text: str,
+    decided_on: dt.date,
+    based_on: MeetingSnapshot | None = None,
+) -> Decision:
+    """Record the council's decision on a sak (refused once minutes are locked)."""
+    _ensure_unlocked(agenda_item.meeting)
+    if based_on is not None and based_on.meeting_id != agenda_item.meeting_id:
+        raise CouncilRuleError(
+            _("A decision can only rest on its own meeting's frozen pack.")
+        )
+    decision = Decision(
+        agenda_item=agenda_item,
+        text=text.strip(),
+        decided_on=decided_on,
+        based_on=based_on,
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def decision_update(*, decision: Decision, text: str) -> Decision:
+    """Correct a decision's text while the minutes are still open."""
+    _ensure_unlocked(decision.agenda_item.meeting)
+    decision.text = text.strip()
+    decision.full_clean()
+    decision.save(update_fields=["text"])
+    return decision
+
+
+def decision_amend(
+    *, decision: Decision, text: str, reason: str, user
+) -> DecisionAmendment:
+    """After approved minutes a decision changes only by a recorded amendment."""
+    if not reason.strip():
+        raise CouncilRuleError(_("An amendment needs a reason."))
+    amendment = DecisionAmendment(
+        decision=decision, text=text.strip(), reason=reason.strip(), made_by=user
+    )
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+def follow_up_add(
+    *, decision: Decision, description: str, responsible, due_date: dt.date
+) -> FollowUpAction:
+    action = FollowUpAction(
+        decision=decision,
+        description=description.strip(),
+        responsible=responsible,
+        due_date=due_date,
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+def follow_up_status_set(*, action: FollowUpAction, status: str) -> FollowUpAction:
+    action.status = ActionStatus(status)
+    action.save(update_fields=["status"])
+    return action

@@ -8,9 +8,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from core.models import Organisation, User
-from councils.models import Council
+from councils.models import Council, Meeting
 from indicators.models import Indicator, IndicatorValue
-from initiatives.models import Delivery, Initiative
+from initiatives.models import Delivery, Initiative, StatusReport
 from strategy.models import Goal, Strategy, SubGoal
 
 
@@ -97,6 +97,16 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     version = "2026-08"
 
 
+class StatusReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusReport
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    period = factory.Sequence(lambda n: f"{2024 + n // 3}-T{n % 3 + 1}")
+    rag = "green"
+    narrative = "Går etter planen."
+
+
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Indicator
@@ -129,3 +139,12 @@ class CouncilFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"rad-{n}")
     name_nb = factory.Sequence(lambda n: f"Råd {n}")
     level = 1
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    council = factory.SubFactory(CouncilFactory)
+    date = dt.date(2026, 3, 12)
+    title = factory.Sequence(lambda n: f"Møte {n}")
