@@ -7,6 +7,7 @@ from core import views as core_views
 
 urlpatterns = [
     path("", include("strategy.urls")),
+    path("", include("councils.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

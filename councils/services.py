@@ -1,9 +1,11 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.roles import Role
 from core.upsert import UpsertCounts, upsert
 from strategy.seed import SeedCouncil
 
@@ -17,6 +19,7 @@ from .models import (
     Meeting,
     MeetingSnapshot,
     MeetingStatus,
+    Membership,
 )
 
 
@@ -198,3 +201,22 @@ def follow_up_status_set(*, action: FollowUpAction, status: str) -> FollowUpActi
     action.status = ActionStatus(status)
     action.save(update_fields=["status"])
     return action
+
+
+@transaction.atomic
+def membership_add(
+    *, council: Council, person_name: str, role: str, organisation=None, user=None
+) -> Membership:
+    """Add a member; a member with a login gets the Rådsmedlem role."""
+    membership = Membership(
+        council=council,
+        person_name=person_name.strip(),
+        role=role,
+        organisation=organisation,
+        user=user,
+    )
+    membership.full_clean()
+    membership.save()
+    if user is not None:
+        user.groups.add(Group.objects.get_or_create(name=Role.COUNCIL_MEMBER.value)[0])
+    return membership

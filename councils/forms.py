@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Organisation, User
+from indicators.models import Indicator
+from initiatives.models import Initiative
+from strategy.models import Goal
+
+from .models import AgendaItemKind, MembershipRole
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItemKind.choices)
+    presenter = forms.CharField(label=_("Presenter"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    goals = forms.ModelMultipleChoiceField(
+        label=_("Goals"),
+        queryset=Goal.objects.order_by("order"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators"),
+        queryset=Indicator.objects.select_related("goal").order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    initiatives = forms.ModelMultipleChoiceField(
+        label=_("Initiatives"),
+        queryset=Initiative.objects.order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Decision text"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=DATE_INPUT)
+
+
+class AmendmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Amended text"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FollowUpForm(forms.Form):
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
+
+
+class MembershipForm(forms.Form):
+    person_name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+    user = forms.ModelChoiceField(
+        label=_("Login (gets the council member role)"),
+        queryset=User.objects.filter(is_active=True, api_key__isnull=True).order_by(
+            "username"
+        ),
+        required=False,
+    )

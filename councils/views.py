@@ -1,0 +1,187 @@
+"""HTML pages of the council model: councils, meetings, agenda, decisions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.roles import DASHBOARD_READERS, Role, role_required
+
+from . import selectors, services
+from .forms import (
+    AgendaItemForm,
+    AmendmentForm,
+    DecisionForm,
+    FollowUpForm,
+    MeetingForm,
+    MembershipForm,
+)
+from .models import MeetingStatus
+
+EDITORS = (Role.SECRETARIAT,)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def council_list(request):
+    ctx = {"councils": selectors.council_list()}
+    return render(request, "councils/list.html", ctx)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def council_detail(request, slug):
+    council = selectors.council_get(slug=slug)
+    today = timezone.localdate()
+    ctx = {"council": council, **selectors.council_page(council=council, today=today)}
+    return render(request, "councils/detail.html", ctx)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def meeting_detail(request, pk):
+    meeting = selectors.meeting_get(pk=pk)
+    ctx = {
+        "meeting": meeting,
+        "agenda": selectors.meeting_agenda(meeting=meeting),
+        "locked": meeting.status == MeetingStatus.MINUTES_APPROVED,
+        "statuses": MeetingStatus.choices,
+    }
+    return render(request, "councils/meeting.html", ctx)
+
+
+def _form_page(request, form, template, ctx, on_valid):
+    """Render a form; on a valid POST call ``on_valid`` and follow its redirect.
+
+    A refused workflow rule becomes a form error (400), never a 500.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            return on_valid(form.cleaned_data)
+        except (services.CouncilRuleError, ValidationError) as exc:
+            form.add_error(None, getattr(exc, "messages", [str(exc)]))
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **ctx}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def meeting_create(request, slug):
+    council = selectors.council_get(slug=slug)
+
+    def create(data):
+        meeting = services.meeting_create(council=council, **data)
+        messages.success(request, _("The meeting was created."))
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {"council": council, "heading": _("New meeting")}
+    form = MeetingForm(request.POST or None)
+    return _form_page(request, form, "councils/form.html", ctx, create)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def membership_create(request, slug):
+    council = selectors.council_get(slug=slug)
+
+    def create(data):
+        services.membership_add(council=council, **data)
+        messages.success(request, _("The member was added."))
+        return redirect("councils:detail", slug=council.slug)
+
+    ctx = {"council": council, "heading": _("New member")}
+    form = MembershipForm(request.POST or None)
+    return _form_page(request, form, "councils/form.html", ctx, create)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def agenda_item_create(request, pk):
+    meeting = selectors.meeting_get(pk=pk)
+
+    def create(data):
+        item = services.agenda_item_add(meeting=meeting, **data)
+        messages.success(
+            request, _("Case %(number)s was added.") % {"number": item.case_number}
+        )
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {"council": meeting.council, "meeting": meeting, "heading": _("New case")}
+    form = AgendaItemForm(request.POST or None)
+    return _form_page(request, form, "councils/form.html", ctx, create)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def decision_create(request, pk):
+    item = selectors.agenda_item_get(pk=pk)
+    meeting = item.meeting
+
+    def create(data):
+        services.decision_record(agenda_item=item, **data)
+        messages.success(request, _("The decision was recorded."))
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {
+        "council": meeting.council,
+        "meeting": meeting,
+        "heading": _("Decision in case %(number)s") % {"number": item.case_number},
+    }
+    form = DecisionForm(request.POST or None, initial={"decided_on": meeting.date})
+    return _form_page(request, form, "councils/form.html", ctx, create)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def decision_amend(request, pk):
+    decision = selectors.decision_get(pk=pk)
+    meeting = decision.agenda_item.meeting
+
+    def amend(data):
+        services.decision_amend(decision=decision, user=request.user, **data)
+        messages.success(request, _("The amendment was recorded."))
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {
+        "council": meeting.council,
+        "meeting": meeting,
+        "heading": _("Amend decision in case %(number)s")
+        % {"number": decision.agenda_item.case_number},
+    }
+    form = AmendmentForm(request.POST or None, initial={"text": decision.text})
+    return _form_page(request, form, "councils/form.html", ctx, amend)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def follow_up_create(request, pk):
+    decision = selectors.decision_get(pk=pk)
+    meeting = decision.agenda_item.meeting
+
+    def create(data):
+        services.follow_up_add(decision=decision, **data)
+        messages.success(request, _("The follow-up action was added."))
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {"council": meeting.council, "meeting": meeting, "heading": _("Follow-up")}
+    form = FollowUpForm(request.POST or None)
+    return _form_page(request, form, "councils/form.html", ctx, create)
+
+
+@require_POST
+@role_required(*EDITORS)
+def meeting_status(request, pk):
+    meeting = selectors.meeting_get(pk=pk)
+    status = request.POST.get("status", "")
+    if status not in MeetingStatus.values:
+        messages.error(request, _("Unknown meeting status."))
+        return redirect("councils:meeting", pk=meeting.pk)
+    try:
+        services.meeting_status_set(meeting=meeting, status=status)
+    except services.CouncilRuleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The meeting status was changed."))
+    return redirect("councils:meeting", pk=meeting.pk)
