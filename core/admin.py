@@ -3,7 +3,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiKey, HealthPing, Organisation, User
+from .forms import LockoutAdminAuthenticationForm
+from .models import ApiKey, AuthEvent, HealthPing, Organisation, User
+
+# The admin's own login page obeys the same lockout as the site's.
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 @admin.register(User)
@@ -44,4 +48,22 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
 
     # Keys are made with `manage.py create_api_key`, which shows the key once.
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "username", "address", "detail")
+    list_filter = ("kind",)
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+
+    # A security log is only read.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Users, roles and operations")
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401 - registers the OpenAPI auth scheme
+        from . import schema, signals  # noqa: F401 - registers the scheme and receivers

@@ -1,0 +1,170 @@
+"""Login lockout, client address behind one proxy, security log, headers."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+
+from core.models import AuthEvent
+from core.roles import Role
+from core.security import client_address
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def login(client, username, password, **headers):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, **headers
+    )
+
+
+def test_login_and_logout_are_logged_with_the_address(client):
+    user = UserFactory(username="kari", roles=[Role.COUNCIL_MEMBER])
+    assert login(client, "kari", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    kinds = list(AuthEvent.objects.order_by("at", "pk").values_list("kind", "user"))
+    assert ("login", user.pk) in kinds and ("logout", user.pk) in kinds
+    assert AuthEvent.objects.filter(kind="login").get().address == "127.0.0.1"
+
+
+def test_failed_login_is_logged_without_the_password(client):
+    UserFactory(username="kari")
+    login(client, "kari", "wrong-password-123")
+    event = AuthEvent.objects.get(kind="login_failed")
+    assert event.username == "kari"
+    assert "wrong" not in event.detail
+
+
+def test_username_is_locked_after_repeated_failures(client, settings):
+    settings.LOGIN_MAX_FAILURES_USER = 3
+    UserFactory(username="kari", roles=[Role.COUNCIL_MEMBER])
+    for _ in range(3):
+        assert login(client, "kari", "wrong-password-123").status_code == 200
+    # Even the right password is refused while locked.
+    response = login(client, "kari", PASSWORD)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    html = response.content.decode()
+    assert "For mange mislykkede" in html or "Too many failed logins" in html
+    assert AuthEvent.objects.filter(kind="locked_out").exists()
+
+
+def test_address_is_locked_across_usernames(client, settings):
+    settings.LOGIN_MAX_FAILURES_ADDRESS = 3
+    UserFactory(username="ola", roles=[Role.COUNCIL_MEMBER])
+    for name in ("a", "b", "c"):
+        login(client, name, "wrong-password-123")
+    login(client, "ola", PASSWORD)
+    assert "_auth_user_id" not in client.session
+
+
+def test_spoofed_forwarded_for_does_not_escape_the_address_lockout(client, settings):
+    """Behind one proxy, only the address the proxy appended counts."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_MAX_FAILURES_ADDRESS = 3
+    UserFactory(username="ola", roles=[Role.COUNCIL_MEMBER])
+    for n, name in enumerate(("a", "b", "c")):
+        login(
+            client,
+            name,
+            "wrong-password-123",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7",
+        )
+    response = login(
+        client, "ola", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7"
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_successful_login_resets_the_username_counter(client, settings):
+    settings.LOGIN_MAX_FAILURES_USER = 3
+    UserFactory(username="kari", roles=[Role.COUNCIL_MEMBER])
+    login(client, "kari", "wrong-password-123")
+    login(client, "kari", "wrong-password-123")
+    assert login(client, "kari", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    login(client, "kari", "wrong-password-123")
+    login(client, "kari", "wrong-password-123")
+    assert login(client, "kari", PASSWORD).status_code == 302
+
+
+def test_admin_login_obeys_the_lockout(client, settings):
+    settings.LOGIN_MAX_FAILURES_USER = 2
+    UserFactory(username="boss", is_staff=True, is_superuser=True)
+    url = reverse("admin:login")
+    for _ in range(2):
+        client.post(url, {"username": "boss", "password": "wrong-password-123"})
+    client.post(url, {"username": "boss", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (0, "192.0.2.1", "10.9.9.9", "192.0.2.1"),
+        (1, "10.0.0.2", "198.51.100.1, 203.0.113.5", "203.0.113.5"),
+        (1, "10.0.0.2", "", "10.0.0.2"),
+        (1, "10.0.0.2", "not-an-ip", None),
+        (2, "10.0.0.2", "198.51.100.1, 203.0.113.5", "198.51.100.1"),
+    ],
+)
+def test_client_address(settings, proxies, remote, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert client_address(request) == expected
+
+
+def test_role_changes_are_logged_from_either_side():
+    user = UserFactory(username="per")
+    group = Group.objects.get(name="Godkjenner")
+    user.groups.add(group)
+    group.user_set.remove(user)
+    details = list(
+        AuthEvent.objects.filter(kind="roles_changed", user=user)
+        .order_by("pk")
+        .values_list("detail", flat=True)
+    )
+    assert details == ["+ Godkjenner", "- Godkjenner"]
+
+
+def test_security_headers(client):
+    response = client.get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "http" not in csp  # no external origin
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_carry_no_inline_script(client, real_strategy, council_member):
+    client.force_login(council_member)
+    for url in (reverse("strategy:overview"), reverse("login")):
+        html = client.get(url).content.decode()
+        for tag in html.split("<script")[1:]:
+            head = tag.split(">", 1)[0]
+            assert "src=" in head or 'type="application/json"' in head, head
+
+
+def test_short_password_is_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("kort1234")
+    with pytest.raises(ValidationError):
+        validate_password("qwertyuiop123")  # long enough, but common
+    validate_password("Lang-og-uvanlig-frase-2026")
