@@ -8,6 +8,7 @@ from core.forms import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", include("strategy.urls")),
+    path("", include("initiatives.urls")),
     path("", include("councils.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path(

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Delivery, Initiative, RoadmapPhase, StatusReport
+from .models import (
+    Delivery,
+    DeliveryChange,
+    IndicatorContribution,
+    Initiative,
+    RoadmapImport,
+    RoadmapPhase,
+    StatusReport,
+)
 
 
 @admin.register(RoadmapPhase)
@@ -39,3 +47,36 @@ class StatusReportAdmin(SimpleHistoryAdmin):
     list_display = ("initiative", "period", "rag", "reported_by", "reported_at")
     list_filter = ("rag", "period")
     readonly_fields = ("reported_at",)
+
+
+@admin.register(IndicatorContribution)
+class IndicatorContributionAdmin(SimpleHistoryAdmin):
+    list_display = ("initiative", "indicator", "created_at")
+    list_select_related = ("initiative", "indicator")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Imports and their changes are the audit of the roadmap: only read."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoadmapImport)
+class RoadmapImportAdmin(ReadOnlyAdmin):
+    list_display = ("version", "imported_at", "imported_by", "delivery_count")
+    exclude = ("content",)
+
+
+@admin.register(DeliveryChange)
+class DeliveryChangeAdmin(ReadOnlyAdmin):
+    list_display = ("roadmap_import", "delivery", "kind", "field")
+    list_filter = ("kind", "field", "roadmap_import__version")
+    search_fields = ("delivery__roadmap_id", "delivery__name")
+    list_select_related = ("roadmap_import", "delivery")

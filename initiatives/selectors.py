@@ -1,0 +1,348 @@
+"""Reads for the roadmap, the initiatives and the council's warnings.
+
+Every selector runs a fixed number of queries whatever the amount of data;
+phase placement and the warning rules are the pure functions of ``rules``.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+
+from indicators.models import Indicator, ProgressSnapshot
+from strategy.models import ProgressStatus
+
+from .models import (
+    Delivery,
+    DeliveryChange,
+    IndicatorContribution,
+    Initiative,
+    Rag,
+    RoadmapImport,
+    StatusReport,
+)
+from .roadmap import Change
+from .rules import (
+    FINAL_STEP,
+    PhaseSpan,
+    delivery_is_late,
+    period_start,
+    phase_span,
+    report_is_overdue,
+)
+
+# Indicator statuses under which a green report needs a second look.
+WORRYING_STATUSES = (ProgressStatus.LIMITED_PROGRESS, ProgressStatus.DETERIORATION)
+
+
+def report_interval_months() -> int:
+    """How often measure owners report (three to four times a year)."""
+    return getattr(settings, "INITIATIVE_REPORT_INTERVAL_MONTHS", 4)
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """A delivery placed on the value chain, with the late warning."""
+
+    delivery: Delivery
+    span: PhaseSpan | None
+    is_late: bool
+
+    @property
+    def steps(self) -> list[bool]:
+        """One flag per value-chain step: does the phase cover it?"""
+        covered = self.span.steps if self.span else range(0)
+        return [step in covered for step in range(1, FINAL_STEP + 1)]
+
+
+def delivery_rows(
+    *,
+    today: dt.date,
+    removed: bool = False,
+    goal_code: str = "",
+    initiative: Initiative | None = None,
+) -> list[DeliveryRow]:
+    """The roadmap's deliveries in initiative order, placed on the value chain.
+
+    ``removed`` selects the deliveries no longer in the roadmap instead.
+    """
+    deliveries = Delivery.objects.select_related("initiative__sub_goal").order_by(
+        "initiative__sub_goal__goal__order",
+        "initiative__sub_goal__order",
+        "initiative__order",
+        "initiative__code",
+        "start_date",
+        "roadmap_id",
+    )
+    if removed:
+        deliveries = deliveries.exclude(removed_in_version="")
+    else:
+        deliveries = deliveries.filter(removed_in_version="")
+    if goal_code:
+        deliveries = deliveries.filter(initiative__sub_goal__goal__code=goal_code)
+    if initiative is not None:
+        deliveries = deliveries.filter(initiative=initiative)
+    return [_delivery_row(d, today) for d in deliveries]
+
+
+def _delivery_row(delivery: Delivery, today: dt.date) -> DeliveryRow:
+    span = phase_span(delivery.phase)
+    late = not delivery.removed_in_version and delivery_is_late(
+        end_date=delivery.end_date, span=span, today=today
+    )
+    return DeliveryRow(delivery=delivery, span=span, is_late=late)
+
+
+def roadmap_imports() -> list[RoadmapImport]:
+    """The committed imports, newest first, with how many deliveries each touched."""
+    return list(
+        RoadmapImport.objects.select_related("imported_by")
+        .defer("content")
+        .annotate(
+            **{
+                f"{kind}_count": Count(
+                    "changes__delivery", filter=Q(changes__kind=kind), distinct=True
+                )
+                for kind in ("added", "changed", "removed", "restored")
+            }
+        )
+    )
+
+
+def roadmap_import_changes(*, pk: int) -> tuple[RoadmapImport, list[Change]]:
+    """One import and the changes it recorded; 404 if there is no such import.
+
+    The changes come back in the shape of the preview's, so one template shows
+    both.
+    """
+    record = get_object_or_404(
+        RoadmapImport.objects.select_related("imported_by").defer("content"), pk=pk
+    )
+    stored = DeliveryChange.objects.filter(roadmap_import=record).select_related(
+        "delivery"
+    )
+    changes = [
+        Change(
+            roadmap_id=c.delivery.roadmap_id,
+            name=c.delivery.name,
+            kind=c.kind,
+            field=c.field,
+            old=c.old_value,
+            new=c.new_value,
+        )
+        for c in stored.order_by("id")
+    ]
+    return record, changes
+
+
+# --- Initiatives, status reports and warnings --------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorFlag:
+    """An indicator an initiative should move, with its newest progress status."""
+
+    code: str
+    name_nb: str
+    is_demo: bool
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        if not self.status:
+            return ""
+        return ProgressStatus(self.status).label
+
+    @property
+    def is_worrying(self) -> bool:
+        return self.status in WORRYING_STATUSES
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    latest: StatusReport | None = None
+    last_reported_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class InitiativeRow:
+    initiative: Initiative
+    delivery_count: int
+    late_count: int
+    latest_report: StatusReport | None
+    last_reported_at: dt.datetime | None
+    report_overdue: bool
+    indicators: list[IndicatorFlag] = field(default_factory=list)
+
+    @property
+    def green_but_worsening(self) -> list[IndicatorFlag]:
+        """Reported green while an indicator it should move is getting worse."""
+        if self.latest_report is None or self.latest_report.rag != Rag.GREEN:
+            return []
+        return [flag for flag in self.indicators if flag.is_worrying]
+
+
+def initiative_rows(
+    *, today: dt.date, initiative_ids: list[int] | None = None
+) -> list[InitiativeRow]:
+    """Every initiative with its deliveries, newest report and indicator flags."""
+    initiatives = Initiative.objects.select_related("sub_goal__goal").annotate(
+        delivery_count=Count("deliveries", filter=Q(deliveries__removed_in_version=""))
+    )
+    if initiative_ids is not None:
+        initiatives = initiatives.filter(id__in=initiative_ids)
+    late = _late_counts(today, initiative_ids)
+    reports = _report_summaries(initiative_ids)
+    flags = _indicator_flags(initiative_ids)
+    interval = report_interval_months()
+    rows = []
+    for initiative in initiatives:
+        summary = reports.get(initiative.id, ReportSummary())
+        last = summary.last_reported_at
+        rows.append(
+            InitiativeRow(
+                initiative=initiative,
+                delivery_count=initiative.delivery_count,
+                late_count=late.get(initiative.id, 0),
+                latest_report=summary.latest,
+                last_reported_at=last,
+                report_overdue=report_is_overdue(
+                    last_reported=last.date() if last else None,
+                    today=today,
+                    interval_months=interval,
+                ),
+                indicators=flags.get(initiative.id, []),
+            )
+        )
+    return rows
+
+
+def _late_counts(today: dt.date, initiative_ids: list[int] | None) -> dict[int, int]:
+    past_due = Delivery.objects.filter(removed_in_version="", end_date__lt=today)
+    if initiative_ids is not None:
+        past_due = past_due.filter(initiative_id__in=initiative_ids)
+    counts: dict[int, int] = defaultdict(int)
+    for initiative_id, phase, end_date in past_due.values_list(
+        "initiative_id", "phase", "end_date"
+    ):
+        span = phase_span(phase)
+        if delivery_is_late(end_date=end_date, span=span, today=today):
+            counts[initiative_id] += 1
+    return counts
+
+
+def _report_order(report: StatusReport) -> tuple:
+    return (period_start(report.period) or dt.date.min, report.reported_at)
+
+
+def _report_summaries(initiative_ids: list[int] | None) -> dict[int, ReportSummary]:
+    """Per initiative: the report for the latest period, and when it last reported."""
+    reports = StatusReport.objects.select_related("reported_by")
+    if initiative_ids is not None:
+        reports = reports.filter(initiative_id__in=initiative_ids)
+    grouped: dict[int, list[StatusReport]] = defaultdict(list)
+    for report in reports:
+        grouped[report.initiative_id].append(report)
+    return {
+        initiative_id: ReportSummary(
+            latest=max(items, key=_report_order),
+            last_reported_at=max(r.reported_at for r in items),
+        )
+        for initiative_id, items in grouped.items()
+    }
+
+
+def _indicator_flags(
+    initiative_ids: list[int] | None,
+) -> dict[int, list[IndicatorFlag]]:
+    """The indicators each initiative should move, with their newest snapshot."""
+    newest = ProgressSnapshot.objects.filter(indicator=OuterRef("indicator_id"))
+    newest = newest.order_by("-as_of", "-computed_at").values("status")[:1]
+    links = (
+        IndicatorContribution.objects.annotate(status=Subquery(newest))
+        .select_related("indicator")
+        .order_by("indicator__goal__order", "indicator__code")
+    )
+    if initiative_ids is not None:
+        links = links.filter(initiative_id__in=initiative_ids)
+    flags: dict[int, list[IndicatorFlag]] = defaultdict(list)
+    for link in links:
+        indicator: Indicator = link.indicator
+        flags[link.initiative_id].append(
+            IndicatorFlag(
+                code=indicator.code,
+                name_nb=indicator.name_nb,
+                is_demo=indicator.is_demo,
+                status=link.status or "",
+            )
+        )
+    return flags
+
+
+@dataclass(frozen=True)
+class CouncilWarnings:
+    late_deliveries: list[DeliveryRow]
+    green_but_worsening: list[InitiativeRow]
+    overdue_reports: list[InitiativeRow]
+
+
+def council_warnings(
+    *, today: dt.date, rows: list[InitiativeRow] | None = None
+) -> CouncilWarnings:
+    """What the council needs to see: late deliveries, doubtful greens, no reports.
+
+    Pass the ``initiative_rows`` already read to save their queries.
+    """
+    rows = initiative_rows(today=today) if rows is None else rows
+    return CouncilWarnings(
+        late_deliveries=[row for row in delivery_rows(today=today) if row.is_late],
+        green_but_worsening=[row for row in rows if row.green_but_worsening],
+        overdue_reports=[row for row in rows if row.report_overdue],
+    )
+
+
+def initiative_get_for_user(*, user, code: str) -> Initiative:
+    """The initiative with this code; every dashboard reader may see all of them.
+
+    404 when there is none.
+    """
+    queryset = Initiative.objects.select_related("sub_goal__goal").prefetch_related(
+        "responsible", "linked_goals", "linked_sub_goals"
+    )
+    return get_object_or_404(queryset, code=code)
+
+
+@dataclass(frozen=True)
+class InitiativeDetail:
+    initiative: Initiative
+    row: InitiativeRow
+    deliveries: list[DeliveryRow]
+    reports: list[StatusReport]
+    report_history: list
+
+
+def initiative_detail(*, initiative: Initiative, today: dt.date) -> InitiativeDetail:
+    """One initiative with its deliveries, reports (newest period first) and history."""
+    (row,) = initiative_rows(today=today, initiative_ids=[initiative.id])
+    reports = sorted(
+        StatusReport.objects.filter(initiative=initiative).select_related(
+            "reported_by"
+        ),
+        key=_report_order,
+        reverse=True,
+    )
+    history = list(
+        StatusReport.history.filter(initiative_id=initiative.id)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    return InitiativeDetail(
+        initiative=initiative,
+        row=row,
+        deliveries=delivery_rows(today=today, initiative=initiative),
+        reports=reports,
+        report_history=history,
+    )

@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.roles import DASHBOARD_READERS, Role, role_required
+from strategy.models import Goal
+
+from . import selectors, services
+from .forms import (
+    InitiativeForm,
+    RoadmapCommitForm,
+    RoadmapUploadForm,
+    StatusReportForm,
+)
+from .models import StatusReport
+from .roadmap import RoadmapFileError
+from .rules import VALUE_CHAIN, tertial_of
+
+# Who may change the roadmap, initiatives and status reports.
+EDITORS = (Role.SECRETARIAT, Role.ADMINISTRATOR)
+
+
+def _today():
+    return timezone.localdate()
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def roadmap(request):
+    goal_code = request.GET.get("goal", "")
+    removed = request.GET.get("removed") == "1"
+    ctx = {
+        "deliveries": selectors.delivery_rows(
+            today=_today(), removed=removed, goal_code=goal_code
+        ),
+        "goals": Goal.objects.order_by("order"),
+        "goal_code": goal_code,
+        "removed": removed,
+        "imports": selectors.roadmap_imports(),
+        "value_chain": VALUE_CHAIN,
+    }
+    return render(request, "initiatives/roadmap.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def roadmap_upload(request):
+    """Upload → preview of the changes (nothing written) → commit."""
+    if request.method == "POST" and "commit" in request.POST:
+        return _roadmap_commit(request)
+    form = RoadmapUploadForm(request.POST or None, request.FILES or None)
+    ctx = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        content, version = form.cleaned_data["file"], form.cleaned_data["version"]
+        try:
+            result = services.roadmap_import(
+                content=content, version=version, dry_run=True
+            )
+        except RoadmapFileError as exc:
+            ctx["problems"] = exc.problems
+        else:
+            ctx["result"] = result
+            ctx["commit_form"] = RoadmapCommitForm(
+                initial={
+                    "content": content,
+                    "version": version,
+                    "file_name": request.FILES["file"].name,
+                    "fingerprint": result.fingerprint,
+                }
+            )
+    return render(request, "initiatives/roadmap_upload.html", ctx)
+
+
+def _roadmap_commit(request):
+    form = RoadmapCommitForm(request.POST)
+    ctx = {"form": RoadmapUploadForm()}
+    if not form.is_valid():
+        ctx["problems"] = [_("The preview was incomplete. Upload the file again.")]
+        return render(request, "initiatives/roadmap_upload.html", ctx, status=400)
+    data = form.cleaned_data
+    try:
+        result = services.roadmap_import(
+            content=data["content"],
+            version=data["version"],
+            file_name=data["file_name"],
+            user=request.user,
+            expected_fingerprint=data["fingerprint"],
+        )
+    except RoadmapFileError as exc:
+        ctx["problems"] = exc.problems
+        return render(request, "initiatives/roadmap_upload.html", ctx, status=409)
+    if result.roadmap_import is None:
+        messages.info(request, _("Nothing to change: the roadmap already matches."))
+        return redirect("initiatives:roadmap")
+    messages.success(
+        request,
+        _("Roadmap version %(version)s imported.") % {"version": result.version},
+    )
+    return redirect(result.roadmap_import)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def roadmap_import_detail(request, pk: int):
+    record, changes = selectors.roadmap_import_changes(pk=pk)
+    return render(
+        request,
+        "initiatives/roadmap_import_detail.html",
+        {"record": record, "changes": changes},
+    )
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def initiative_list(request):
+    today = _today()
+    rows = selectors.initiative_rows(today=today)
+    ctx = {
+        "rows": rows,
+        "warnings": selectors.council_warnings(today=today, rows=rows),
+        "interval_months": selectors.report_interval_months(),
+    }
+    return render(request, "initiatives/list.html", ctx)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def initiative_detail(request, code: str):
+    initiative = selectors.initiative_get_for_user(user=request.user, code=code)
+    ctx = {
+        "detail": selectors.initiative_detail(initiative=initiative, today=_today()),
+        "interval_months": selectors.report_interval_months(),
+    }
+    return render(request, "initiatives/detail.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def initiative_edit(request, code: str):
+    initiative = selectors.initiative_get_for_user(user=request.user, code=code)
+    initial = {
+        "name_en": initiative.name_en,
+        "description_nb": initiative.description_nb,
+        "responsible": initiative.responsible.all(),
+        "linked_goals": initiative.linked_goals.all(),
+        "linked_sub_goals": initiative.linked_sub_goals.all(),
+        "indicators": initiative.indicators.all(),
+    }
+    form = InitiativeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_update(initiative=initiative, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Initiative saved."))
+            return redirect(initiative)
+    ctx = {"initiative": initiative, "form": form, "heading": _("Edit the initiative")}
+    return render(request, "initiatives/initiative_form.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def status_report_edit(request, code: str):
+    """Report for a period; reporting an existing period again corrects it."""
+    initiative = selectors.initiative_get_for_user(user=request.user, code=code)
+    period = request.GET.get("period") or tertial_of(_today())
+    existing = StatusReport.objects.filter(initiative=initiative, period=period).first()
+    form = StatusReportForm(
+        request.POST or None, instance=existing, initial={"period": period}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_report_save(
+                initiative=initiative, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Status report saved."))
+            return redirect(initiative)
+    ctx = {
+        "initiative": initiative,
+        "form": form,
+        "existing": existing,
+        "heading": _("Report status"),
+    }
+    return render(request, "initiatives/initiative_form.html", ctx)
