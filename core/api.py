@@ -114,3 +114,15 @@ class Pagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+def paginated(request, queryset, serializer_class, *, view=None):
+    """One bounded page of ``queryset`` serialized, with next/previous links."""
+    from rest_framework.response import Response  # not at import: see module doc
+
+    paginator = Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True).data
+    return (
+        paginator.get_paginated_response(data) if page is not None else Response(data)
+    )
