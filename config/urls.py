@@ -3,14 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import audit_views
 from core import views as core_views
 from core.forms import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", include("strategy.urls")),
+    path("indicators/", include("indicators.urls")),
     path("", include("initiatives.urls")),
     path("", include("councils.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("audit/", audit_views.audit_log, name="audit"),
+    path("audit/export.csv", audit_views.audit_csv, name="audit_csv"),
+    path("audit/access/", audit_views.access_review, name="access_review"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm),

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, IndicatorValue, ProgressSnapshot
+from .models import (
+    Indicator,
+    IndicatorTargetChange,
+    IndicatorValue,
+    ProgressSnapshot,
+    ValueImport,
+)
 
 
 @admin.register(Indicator)
@@ -19,8 +25,21 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "name_nb", "name_en")
 
 
+class ReadOnlyMixin:
+    """Written only through the services, so that their rules hold; shown here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = (
         "indicator",
         "period_label",
@@ -35,17 +54,6 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     search_fields = ("indicator__code",)
     list_select_related = ("indicator", "entered_by", "approved_by")
 
-    # Values are recorded, approved and corrected through the services so that
-    # revisions and the four-eyes rule hold; the admin only shows them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ProgressSnapshot)
 class ProgressSnapshotAdmin(admin.ModelAdmin):
@@ -58,3 +66,16 @@ class ProgressSnapshotAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IndicatorTargetChange)
+class IndicatorTargetChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("indicator", "effective_from", "changed_by", "changed_at")
+    list_select_related = ("indicator", "changed_by")
+
+
+@admin.register(ValueImport)
+class ValueImportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("filename", "status", "total_rows", "created_by", "created_at")
+    list_select_related = ("created_by",)
+    exclude = ("content", "report")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -94,6 +95,13 @@ class Indicator(models.Model):
     threshold_overrides = models.JSONField(
         _("threshold overrides"), null=True, blank=True
     )
+    # Plausibility bounds for the approver's outlier flag; not hard limits.
+    expected_min = models.DecimalField(
+        _("expected minimum"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    expected_max = models.DecimalField(
+        _("expected maximum"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -135,6 +143,60 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         label = f"{self.code} {self.name_nb}"
         return f"{label} ({_('Demo data')})" if self.is_demo else label
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:detail", args=[self.code])
+
+
+class IndicatorTargetChange(models.Model):
+    """A recorded change of an indicator's baseline or target (who, when, why).
+
+    The indicator row always holds the newest definition; these rows say from
+    which date each definition applies, so earlier statuses stay reproducible.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="target_changes",
+    )
+    effective_from = models.DateField(_("effective from"))
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    previous = models.JSONField(_("previous definition"), default=dict)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("baseline or target change")
+        verbose_name_plural = _("baseline and target changes")
+        ordering = ["indicator", "effective_from", "changed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="target_change_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.effective_from}"
 
 
 class ValueStatus(models.TextChoices):
@@ -252,12 +314,14 @@ class IndicatorValue(models.Model):
     @property
     def period_label(self) -> str:
         """``2024``, ``2024-Q3`` or ``2024-06``."""
-        start = self.period_start
-        if self.granularity == Frequency.QUARTERLY:
-            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-        if self.granularity == Frequency.MONTHLY:
-            return f"{start.year}-{start.month:02d}"
-        return str(start.year)
+        from .parsing import period_label
+
+        return period_label(self.period_start, self.granularity)
+
+    @property
+    def is_current(self) -> bool:
+        """Not replaced by a newer revision (official if approved)."""
+        return self.superseded_at is None
 
 
 class ProgressSnapshot(models.Model):
@@ -299,3 +363,76 @@ class ProgressSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.as_of}: {self.get_status_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    INVALID = "invalid", _("Has errors")
+    COMMITTING = "committing", _("Saving")
+    COMMITTED = "committed", _("Saved")
+    FAILED = "failed", _("Failed")
+
+
+class ValueImport(models.Model):
+    """An uploaded CSV/XLSX file of values: its dry-run report and its commit.
+
+    The file itself is kept in the database so that a worker on another host
+    can read it; the per-row report is a compact JSON list
+    ``[row, indicator, period, value, outcome, message]``.
+    """
+
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    comment = models.TextField(_("comment for corrections"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PENDING,
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    file_errors = models.JSONField(_("file errors"), default=list, blank=True)
+    report = models.JSONField(_("row report"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("value import")
+        verbose_name_plural = _("value imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values),
+                name="value_import_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:import_detail", args=[self.pk])
+
+    @property
+    def percent_done(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (
+            ImportStatus.PENDING,
+            ImportStatus.CHECKING,
+            ImportStatus.COMMITTING,
+        )

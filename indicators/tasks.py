@@ -1,11 +1,36 @@
-"""Celery tasks of the indicators app: thin, taking ids, idempotent."""
+"""Celery tasks of the indicators app: thin, taking ids, idempotent.
 
+Recomputes are idempotent (a snapshot is written only when its inputs
+fingerprint changes), so a task that runs twice, or is redelivered after a
+worker died (``acks_late`` with ``reject_on_worker_lost``), changes nothing
+the second time. Only transient database errors are retried, with backoff.
+"""
+
+import datetime as dt
 import logging
 
 from celery import shared_task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 logger = logging.getLogger(__name__)
+
+# Indicators per recompute task: keeps one task well inside its time limit
+# while each task still reads its indicators in a fixed number of queries.
+CHUNK_SIZE = 500
+
+RELIABLE = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    # A lost connection, a deadlock or a serialization failure: try again.
+    # Anything else is a bug that retrying would only repeat.
+    "autoretry_for": (OperationalError, InterfaceError),
+    "max_retries": 5,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "soft_time_limit": 240,
+    "time_limit": 300,
+}
 
 
 def progress_recompute_enqueue(indicator_ids) -> None:
@@ -28,9 +53,43 @@ def progress_recompute_enqueue(indicator_ids) -> None:
     transaction.on_commit(send)
 
 
-@shared_task(name="indicators.progress_recompute")
-def progress_recompute_task(indicator_ids: list[int]) -> None:
-    """Recompute progress snapshots for the given indicators (and their goals)."""
+@shared_task(name="indicators.progress_recompute", **RELIABLE)
+def progress_recompute_task(indicator_ids: list[int], as_of: str | None = None) -> None:
+    """Recompute progress snapshots for the given indicators (and their goals).
+
+    ``as_of`` is an ISO date; without it, today when the task runs.
+    """
     from .snapshots import progress_recompute
 
-    progress_recompute(indicator_ids=indicator_ids)
+    progress_recompute(
+        indicator_ids=indicator_ids,
+        as_of=dt.date.fromisoformat(as_of) if as_of else None,
+    )
+
+
+@shared_task(name="indicators.progress_sweep", **RELIABLE)
+def progress_sweep_task() -> int:
+    """Recompute indicators whose inputs are newer than their newest snapshot.
+
+    Catches up whatever a broker outage kept from being queued. Returns how
+    many indicators it queued.
+    """
+    from .snapshots import indicators_needing_recompute
+
+    return _enqueue_in_chunks(indicators_needing_recompute())
+
+
+@shared_task(name="indicators.progress_recompute_all", **RELIABLE)
+def progress_recompute_all_task() -> int:
+    """The nightly full recompute: every indicator, as of the day it runs."""
+    from .models import Indicator
+
+    return _enqueue_in_chunks(
+        list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
+    )
+
+
+def _enqueue_in_chunks(ids: list[int]) -> int:
+    for start in range(0, len(ids), CHUNK_SIZE):
+        progress_recompute_task.delay(ids[start : start + CHUNK_SIZE])
+    return len(ids)

@@ -346,3 +346,20 @@ def initiative_detail(*, initiative: Initiative, today: dt.date) -> InitiativeDe
         reports=reports,
         report_history=history,
     )
+
+
+def deliveries_per_step() -> dict[str, list[int]]:
+    """Current deliveries per goal and value-chain step (by the phase's last step).
+
+    A delivery with an empty or unknown phase is counted under none.
+    """
+    counts: dict[str, list[int]] = {}
+    rows = Delivery.objects.filter(removed_in_version="").values_list(
+        "initiative__sub_goal__goal__code", "phase"
+    )
+    for goal_code, phase in rows:
+        steps = counts.setdefault(goal_code, [0] * FINAL_STEP)
+        span = phase_span(phase)
+        if span is not None:
+            steps[span.last - 1] += 1
+    return counts

@@ -1,8 +1,13 @@
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
-from .models import Goal, Strategy, SubGoal
+from indicators.models import Indicator, ProgressSnapshot
+from indicators.snapshots import newest_as_of
+
+from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
 
 
 @dataclass(frozen=True)
@@ -71,4 +76,206 @@ def strategy_overview() -> StrategyOverview:
         )
     return StrategyOverview(
         strategy=Strategy.objects.order_by("-end_year").first(), goals=cards
+    )
+
+
+def goal_indicator_ids(*, goal_ids: list[int]) -> dict[int, list[int]]:
+    """Each goal's indicator ids, in one query."""
+    members: dict[int, list[int]] = {goal_id: [] for goal_id in goal_ids}
+    rows = Indicator.objects.filter(goal_id__in=goal_ids).order_by("pk")
+    for pk, goal_id in rows.values_list("pk", "goal_id"):
+        members[goal_id].append(pk)
+    return members
+
+
+def indicator_scores_as_of(
+    *, goal_ids: list[int], as_of: dt.date
+) -> dict[int, tuple[str, float | None]]:
+    """``(status, score)`` of each indicator of these goals as of a date.
+
+    From the newest snapshot at or before the date; one query, no JSON decoded.
+    """
+    rows = newest_as_of(
+        ProgressSnapshot, "indicator", as_of=as_of, owners=Q(goal_id__in=goal_ids)
+    ).values_list("indicator_id", "status", "score")
+    return {pk: (status, score) for pk, status, score in rows}
+
+
+def goal_progress_as_of(*, as_of: dt.date | None = None) -> dict[str, GoalProgress]:
+    """Each goal's newest roll-up at or before ``as_of`` (default today), by code.
+
+    Stored results only: pages and the API never compute progress. One query.
+    """
+    rows = newest_as_of(
+        GoalProgress, "goal", as_of=as_of or timezone.localdate()
+    ).select_related("goal")
+    return {row.goal.code: row for row in rows}
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    status: str
+    status_label: str
+    score: float | None
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    indicator_code: str
+    indicator_name: str
+    is_demo: bool
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    overview: StrategyOverview
+    as_of: dt.date
+    goal_status: dict[str, GoalStatus]
+    deliveries_per_step: dict[str, list[int]]  # goal code -> count per step
+    last_meeting: object | None
+    changes_since_meeting: list[StatusChange]
+
+    @property
+    def cards(self) -> list[tuple[GoalCard, GoalStatus | None, list[tuple]]]:
+        """Each goal's card, its status, and (phase, deliveries) along the chain."""
+        from initiatives.rules import VALUE_CHAIN
+
+        return [
+            (
+                card,
+                self.goal_status.get(card.code),
+                list(zip(VALUE_CHAIN, self.deliveries_per_step[card.code], strict=True))
+                if card.code in self.deliveries_per_step
+                else [],
+            )
+            for card in self.overview.goals
+        ]
+
+
+def strategy_dashboard(*, as_of: dt.date | None = None) -> Dashboard:
+    """Everything the strategy overview shows, as of a date (default today).
+
+    Reads stored progress only; a fixed number of queries.
+    """
+    from councils.models import Meeting
+    from initiatives.selectors import deliveries_per_step
+
+    day = as_of or timezone.localdate()
+    labels = dict(ProgressStatus.choices)
+    goal_status = {
+        code: GoalStatus(row.status, labels[row.status], row.score, row.counts)
+        for code, row in goal_progress_as_of(as_of=day).items()
+    }
+    last_meeting = (
+        Meeting.objects.filter(date__lt=day).select_related("council").order_by("-date")
+    ).first()
+    changes = status_changes(since=last_meeting.date, until=day) if last_meeting else []
+    return Dashboard(
+        overview=strategy_overview(),
+        as_of=day,
+        goal_status=goal_status,
+        deliveries_per_step=deliveries_per_step(),
+        last_meeting=last_meeting,
+        changes_since_meeting=changes,
+    )
+
+
+def status_changes(*, since: dt.date, until: dt.date) -> list[StatusChange]:
+    """Indicators whose status differs between two dates, in code order."""
+    from indicators.snapshots import snapshots_as_of
+
+    before = snapshots_as_of(as_of=since)
+    after = snapshots_as_of(as_of=until)
+    changed_ids = [
+        pk
+        for pk, snapshot in after.items()
+        if pk not in before or before[pk].status != snapshot.status
+    ]
+    labels = dict(ProgressStatus.choices)
+    indicators = Indicator.objects.in_bulk(changed_ids)
+    rows = [
+        StatusChange(
+            indicator_code=indicators[pk].code,
+            indicator_name=indicators[pk].name_nb,
+            is_demo=indicators[pk].is_demo,
+            before=labels[before[pk].status] if pk in before else "–",
+            after=labels[after[pk].status],
+        )
+        for pk in changed_ids
+    ]
+    return sorted(rows, key=lambda row: row.indicator_code)
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    indicator: Indicator
+    status: str | None
+    score: float | None
+    series: list[tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class GoalPage:
+    goal: Goal
+    as_of: dt.date
+    status: GoalStatus | None
+    indicators: list[IndicatorLine]
+    initiatives: list
+    deliveries: list
+
+
+def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:
+    """A goal with its sub-goals, indicators (status, sparkline), initiatives and
+    deliveries, as of a date. A fixed number of queries."""
+    from django.shortcuts import get_object_or_404
+
+    from indicators.snapshots import indicator_series, snapshots_as_of
+    from initiatives.models import Initiative
+    from initiatives.selectors import delivery_rows
+
+    day = as_of or timezone.localdate()
+    goal = get_object_or_404(
+        Goal.objects.prefetch_related(
+            Prefetch("sub_goals", queryset=SubGoal.objects.order_by("order"))
+        ),
+        code=code,
+    )
+    indicators = list(goal.indicators.select_related("owner").order_by("code"))
+    ids = [indicator.pk for indicator in indicators]
+    snapshots = snapshots_as_of(indicator_ids=ids, as_of=day)
+    series = indicator_series(indicator_ids=ids, as_of=day)
+    lines = [
+        IndicatorLine(
+            indicator=indicator,
+            status=snapshots[indicator.pk].status
+            if indicator.pk in snapshots
+            else None,
+            score=snapshots[indicator.pk].score if indicator.pk in snapshots else None,
+            series=series.get(indicator.pk, []),
+        )
+        for indicator in indicators
+    ]
+    labels = dict(ProgressStatus.choices)
+    rollup = goal_progress_as_of(as_of=day).get(goal.code)
+    status = (
+        GoalStatus(rollup.status, labels[rollup.status], rollup.score, rollup.counts)
+        if rollup
+        else None
+    )
+    initiatives = list(
+        Initiative.objects.filter(sub_goal__goal=goal)
+        .select_related("sub_goal")
+        .prefetch_related("responsible")
+        .order_by("sub_goal__order", "order", "code")
+    )
+    return GoalPage(
+        goal=goal,
+        as_of=day,
+        status=status,
+        indicators=lines,
+        initiatives=initiatives,
+        deliveries=delivery_rows(today=day, goal_code=goal.code),
     )

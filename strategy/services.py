@@ -1,11 +1,17 @@
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from core.upsert import UpsertCounts, upsert
 from councils.services import councils_load_from_seed
+from indicators.snapshots import METHOD_VERSION, fingerprint, last_fingerprints
 from initiatives.services import initiatives_load_from_seed, phases_load_from_seed
 
-from .models import Goal, Strategy, SubGoal
+from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
+from .rollup import goal_rollup
 from .seed import Seed, SeedGoal
+from .selectors import goal_indicator_ids, indicator_scores_as_of
 
 
 @transaction.atomic
@@ -72,3 +78,55 @@ def _goal_upsert(strategy: Strategy, seed_goal: SeedGoal, counts: UpsertCounts) 
         },
         counts=counts,
     )
+
+
+@transaction.atomic
+def goal_progress_record(*, goal_ids: list[int], as_of: dt.date) -> int:
+    """Roll up these goals' indicator snapshots as of a date; return rows written.
+
+    Idempotent like the indicator snapshots: a row only when the inputs
+    fingerprint differs from the goal's newest one for that date.
+    """
+    if not goal_ids:
+        return 0
+    # Concurrent recomputes of indicators of one goal: each rolls up only after
+    # taking the goal's lock, so the last to write has read every snapshot
+    # committed before it, and a stale roll-up can never be the newest row.
+    list(
+        Goal.objects.select_for_update(no_key=True)
+        .filter(pk__in=goal_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    computed_at = timezone.now()
+    members = goal_indicator_ids(goal_ids=goal_ids)
+    scores = indicator_scores_as_of(goal_ids=goal_ids, as_of=as_of)
+    previous = last_fingerprints(
+        GoalProgress, "goal_id", owner_ids=goal_ids, as_of=as_of
+    )
+    new_rows = []
+    for goal_id in goal_ids:
+        inputs = [_snapshot_input(pk, scores) for pk in members.get(goal_id, [])]
+        key = fingerprint(METHOD_VERSION, inputs)
+        if previous.get(goal_id) == key:
+            continue
+        rollup = goal_rollup([(status, score) for _pk, status, score in inputs])
+        new_rows.append(
+            GoalProgress(
+                goal_id=goal_id,
+                as_of=as_of,
+                computed_at=computed_at,
+                inputs_fingerprint=key,
+                status=rollup.status,
+                score=rollup.score,
+                counts=rollup.counts,
+            )
+        )
+    GoalProgress.objects.bulk_create(new_rows)
+    return len(new_rows)
+
+
+def _snapshot_input(pk: int, scores: dict) -> tuple[int, str, float | None]:
+    """An indicator without a snapshot yet counts as not assessable."""
+    status, score = scores.get(pk, (ProgressStatus.NOT_AVAILABLE.value, None))
+    return (pk, status, score)

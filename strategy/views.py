@@ -1,11 +1,43 @@
 from django.shortcuts import render
 
+from core.asof import AsOfError, as_of_from
 from core.roles import DASHBOARD_READERS, role_required
 
-from .selectors import strategy_overview
+from .charts import GoalStatusCounts, status_distribution_chart
+from .selectors import goal_page, strategy_dashboard
 
 
 @role_required(*DASHBOARD_READERS)
 def overview(request):
-    ctx = {"overview": strategy_overview()}
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        ctx = {"as_of_error": str(exc)}
+        return render(request, "strategy/overview.html", ctx, status=400)
+    dashboard = strategy_dashboard(as_of=as_of)
+    chart = status_distribution_chart(
+        [
+            GoalStatusCounts(code, status.counts)
+            for code, status in dashboard.goal_status.items()
+        ]
+    )
+    ctx = {
+        "dashboard": dashboard,
+        "overview": dashboard.overview,
+        "as_of": dashboard.as_of,
+        "as_of_chosen": as_of is not None,
+        "status_chart": chart,
+    }
     return render(request, "strategy/overview.html", ctx)
+
+
+@role_required(*DASHBOARD_READERS)
+def goal_detail(request, code):
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        ctx = {"as_of_error": str(exc)}
+        return render(request, "strategy/as_of_error.html", ctx, status=400)
+    page = goal_page(code=code, as_of=as_of)
+    ctx = {"page": page, "as_of": page.as_of, "as_of_chosen": as_of is not None}
+    return render(request, "strategy/goal.html", ctx)

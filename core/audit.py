@@ -1,0 +1,118 @@
+"""Reads for the audit page: every recorded change of governance data.
+
+django-simple-history keeps one historical table per model; this module reads
+the audited ones, newest first, and describes each change as before/after.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Q
+
+# Governance data whose every change the council must be able to trace.
+AUDITED_MODELS = (
+    "strategy.Goal",
+    "strategy.SubGoal",
+    "strategy.PlanVersion",
+    "indicators.Indicator",
+    "indicators.IndicatorValue",
+    "initiatives.Initiative",
+    "initiatives.Delivery",
+    "initiatives.StatusReport",
+    "councils.Meeting",
+    "councils.AgendaItem",
+    "councils.Decision",
+    "councils.DecisionAmendment",
+    "councils.FollowUpAction",
+    "councils.Membership",
+    "core.Organisation",
+    "core.ApiKey",
+)
+CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    model: str  # verbose name
+    model_label: str
+    object_id: int
+    object_repr: str
+    kind: str  # created, changed, deleted
+    user: str
+    reason: str
+    changes: list[tuple[str, str, str]]  # field, before, after
+
+
+def audited_models():
+    for label in AUDITED_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:  # an app not installed in this configuration
+            continue
+        if hasattr(model, "history"):
+            yield label, model
+
+
+def audit_entries(
+    *,
+    model_label: str | None = None,
+    username: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 200,
+) -> list[AuditEntry]:
+    """The newest ``limit`` changes matching the filters, across audited models."""
+    filters = Q()
+    if username:
+        filters &= Q(history_user__username=username)
+    if since:
+        filters &= Q(history_date__date__gte=since)
+    if until:
+        filters &= Q(history_date__date__lte=until)
+    records = []
+    for label, model in audited_models():
+        if model_label and label != model_label:
+            continue
+        records += list(
+            model.history.filter(filters)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit]
+        )
+    records.sort(key=lambda record: record.history_date, reverse=True)
+    return [_entry(record) for record in records[:limit]]
+
+
+def _entry(record) -> AuditEntry:
+    model = record.instance_type
+    changes = []
+    previous = record.prev_record if record.history_type == "~" else None
+    if previous is not None:
+        delta = record.diff_against(previous)
+        changes = [
+            (str(_field_label(model, c.field)), _text(c.old), _text(c.new))
+            for c in delta.changes
+        ]
+    return AuditEntry(
+        at=record.history_date,
+        model=str(model._meta.verbose_name),
+        model_label=model._meta.label,
+        object_id=record.id,
+        object_repr=str(record.history_object)[:200],
+        kind=CHANGE_KINDS.get(record.history_type, record.history_type),
+        user=record.history_user.get_username() if record.history_user else "",
+        reason=record.history_change_reason or "",
+        changes=changes,
+    )
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return model._meta.get_field(name).verbose_name
+    except Exception:  # noqa: BLE001 - a field removed since the record was made
+        return name
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)[:200]

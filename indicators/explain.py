@@ -1,0 +1,234 @@
+"""The status explainer: why a snapshot has its status, from its stored components.
+
+Used by the indicator page (``templates/indicators/_status_explainer.html``)
+and the API (``Explanation.as_dict()``). It only reads a stored snapshot and
+never recomputes. Texts are English msgids translated to Norwegian in the
+catalogue; numbers stay numbers so that each consumer formats them.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from strategy.models import ProgressStatus
+
+from . import progress
+
+CAGR_FORMULA = "CAGR(v₁, v₀, t₁, t₀) = (v₁ / v₀)^(1 / (t₁ − t₀)) − 1"
+FORMULAS = {
+    progress.METHOD_TARGET: "s · d · CAGR(yₜ, y₀, t, t₀) / |CAGR(y_T, y₀, T, t₀)|",
+    progress.METHOD_NO_TARGET: "s · d · CAGR(yₜ, y₀, t, t₀)",
+}
+METHOD_LABELS = {
+    progress.METHOD_TARGET: gettext_lazy(
+        "Growth rate compared with the growth rate needed to reach the target "
+        "(Open SDG method 2)"
+    ),
+    progress.METHOD_NO_TARGET: gettext_lazy(
+        "Growth rate in the desired direction, without a target (Open SDG method 1)"
+    ),
+}
+REASONS = {
+    progress.REASON_NO_DATA: gettext_lazy("There is no approved value yet."),
+    progress.REASON_TOO_FEW_POINTS: gettext_lazy(
+        "At least two points in time are needed: a baseline or an earlier "
+        "approved value, and a current approved value."
+    ),
+    progress.REASON_TOO_SHORT: gettext_lazy(
+        "The current value is less than a year after the base point."
+    ),
+    progress.REASON_OPPOSITE_SIGNS: gettext_lazy(
+        "The base value and the current value have opposite signs, so no "
+        "growth rate can be computed."
+    ),
+    progress.REASON_TARGET_UNREACHABLE: gettext_lazy(
+        "The growth needed to reach the target cannot be computed: the target "
+        "equals the base value, has the opposite sign, or is due in the base year."
+    ),
+}
+THRESHOLD_STATUSES = (
+    ("high", ProgressStatus.SUBSTANTIAL_PROGRESS),
+    ("med", ProgressStatus.MODERATE_PROGRESS),
+    ("low", ProgressStatus.LIMITED_PROGRESS),
+)
+# (component, label, kind): kind tells the template how to format the number.
+INPUT_ROWS = (
+    ("base_time", gettext_lazy("Base point: time"), "year"),
+    ("base_value", gettext_lazy("Base point: value"), "number"),
+    ("current_time", gettext_lazy("Current point: time"), "year"),
+    ("current_value", gettext_lazy("Current point: value"), "number"),
+    ("target_time", gettext_lazy("Target year"), "year"),
+    ("target_value", gettext_lazy("Target value"), "number"),
+    ("limit", gettext_lazy("Natural limit"), "number"),
+    ("cagr_observed", gettext_lazy("Observed annual growth (CAGR)"), "percent"),
+    (
+        "cagr_target",
+        gettext_lazy("Annual growth needed from base to target"),
+        "percent",
+    ),
+    ("coefficient", gettext_lazy("Limit coefficient C"), "number"),
+)
+COUNCIL_ROWS = (
+    (
+        "projected_value_at_target",
+        gettext_lazy("Projected value in the target year at the observed growth"),
+        "number",
+    ),
+    (
+        "expected_value_now",
+        gettext_lazy("Expected value now on a straight line from base to target"),
+        "number",
+    ),
+    (
+        "share_of_distance_covered",
+        gettext_lazy("Share of the distance from base to target covered"),
+        "percent",
+    ),
+    (
+        "required_annual_growth",
+        gettext_lazy("Annual growth still required to reach the target"),
+        "percent",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    value: float
+    kind: str  # number, percent (a rate: 0.05 is 5 %) or year (a decimal year)
+    display: str  # the value formatted for the active language
+
+
+@dataclass(frozen=True)
+class Threshold:
+    name: str
+    value: float
+    status: str
+    status_label: str
+    reached: bool
+
+
+@dataclass(frozen=True)
+class Explanation:
+    status: str
+    status_label: str
+    score: float | None
+    progress_value: float | None
+    method: str
+    method_label: str
+    summary: str
+    formula: str
+    cagr_formula: str
+    inputs: list[Row] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+    council: list[Row] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """Plain JSON data for the API: numbers as numbers, texts translated."""
+        return asdict(self)
+
+
+def status_explain(
+    *,
+    status: str,
+    score: float | None,
+    progress_value: float | None,
+    method: str,
+    components: dict,
+) -> Explanation:
+    """Explain a stored status in the active language."""
+    return Explanation(
+        status=status,
+        status_label=str(ProgressStatus(status).label),
+        score=score,
+        progress_value=progress_value,
+        method=method,
+        method_label=str(METHOD_LABELS.get(method, method)),
+        summary=_summary(status, progress_value, components),
+        formula=FORMULAS.get(method, ""),
+        cagr_formula=CAGR_FORMULA,
+        inputs=_rows(INPUT_ROWS, components),
+        thresholds=_thresholds(progress_value, components.get("thresholds")),
+        council=_rows(COUNCIL_ROWS, components),
+    )
+
+
+def snapshot_explain(snapshot) -> Explanation:
+    """Explain a ``ProgressSnapshot``."""
+    return status_explain(
+        status=snapshot.status,
+        score=snapshot.score,
+        progress_value=snapshot.progress_value,
+        method=snapshot.method,
+        components=snapshot.components or {},
+    )
+
+
+def _rows(spec, components: dict) -> list[Row]:
+    return [
+        Row(key, str(label), components[key], kind, _display(components[key], kind))
+        for key, label, kind in spec
+        if components.get(key) is not None
+    ]
+
+
+def _display(value: float, kind: str) -> str:
+    if kind == "percent":
+        return f"{floatformat(value * 100, -2)} %"
+    if kind == "year":
+        year = int(value)
+        month = round((value - year) * 12) + 1
+        return str(year) if month == 1 else f"{year}-{month:02d}"
+    return _number(value)
+
+
+def _thresholds(value: float | None, thresholds: dict | None) -> list[Threshold]:
+    if not thresholds:
+        return []
+    return [
+        Threshold(
+            name=name,
+            value=thresholds[name],
+            status=status.value,
+            status_label=str(status.label),
+            reached=value is not None and value >= thresholds[name],
+        )
+        for name, status in THRESHOLD_STATUSES
+    ]
+
+
+def _summary(status: str, value: float | None, components: dict) -> str:
+    if status == ProgressStatus.TARGET_ACHIEVED:
+        return _(
+            "The current value %(current)s has reached the target %(target)s, "
+            "so the score is 5."
+        ) % {
+            "current": _number(components.get("current_value")),
+            "target": _number(components.get("target_value")),
+        }
+    if status == ProgressStatus.NOT_AVAILABLE:
+        return str(REASONS.get(components.get("reason"), ""))
+    thresholds = _thresholds(value, components.get("thresholds"))
+    reached = next((t for t in thresholds if t.reached), None)
+    if reached is None:
+        return _(
+            "The progress value %(value)s is below the lowest threshold "
+            "%(threshold)s: the development goes the wrong way."
+        ) % {"value": _number(value), "threshold": _number(thresholds[-1].value)}
+    return _(
+        "The progress value %(value)s is at or above the threshold %(threshold)s "
+        "for “%(status)s”."
+    ) % {
+        "value": _number(value),
+        "threshold": _number(reached.value),
+        "status": reached.status_label,
+    }
+
+
+def _number(value: float | None) -> str:
+    """Up to three decimals, in the active language's format."""
+    return "–" if value is None else floatformat(value, -3)

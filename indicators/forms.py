@@ -1,0 +1,227 @@
+"""HTML forms of the indicators app; they validate input, services write."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from .imports import MAX_BYTES
+from .models import Indicator
+from .parsing import InputError, decimal_parse, period_parse, text_check
+
+
+def decimal_display(value: Decimal | None) -> str:
+    """A Decimal in the active language's format: ``1 234,5`` in Norwegian."""
+    if value is None:
+        return ""
+    normal = value.normalize()
+    if normal == normal.to_integral():
+        normal = normal.quantize(Decimal(1))
+    return formats.number_format(normal, use_l10n=True, force_grouping=True)
+
+
+# Path segments of indicators/urls.py that an indicator code would shadow.
+RESERVED_CODES = {"new", "approvals", "export", "imports"}
+
+
+def note_field(label, help_text="") -> forms.CharField:
+    """An optional short free-text field: comments, reasons."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
+class NorwegianDecimalField(forms.CharField):
+    """Accepts ``12,5``, ``1 234,5`` and ``12.5``; shows values back localised."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def __init__(self, *, max_digits=None, decimal_places=None, **kwargs):
+        # Accepted from the model field; parsing.decimal_parse checks the size.
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return decimal_parse(text)
+        except InputError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+    def prepare_value(self, value):
+        return decimal_display(value) if isinstance(value, Decimal) else value
+
+
+class IndicatorForm(forms.ModelForm):
+    """Define or edit an indicator; a baseline/target change needs why and when."""
+
+    change_reason = note_field(
+        _("Reason for changing the baseline or target"),
+        _("Required when the baseline or target changes."),
+    )
+    effective_from = forms.DateField(
+        label=_("Change applies from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required when the baseline or target changes."),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "goal",
+            "name_nb",
+            "name_en",
+            "description",
+            "unit",
+            "unit_label",
+            "direction",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+            "limit",
+            "expected_min",
+            "expected_max",
+            "frequency",
+            "data_source",
+            "owner",
+            "threshold_overrides",
+        ]
+        field_classes = {
+            name: NorwegianDecimalField
+            for name in (
+                "baseline_value",
+                "target_value",
+                "limit",
+                "expected_min",
+                "expected_max",
+            )
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["change_reason"]
+            del self.fields["effective_from"]
+        else:
+            # The code identifies the indicator in URLs, files and the API.
+            self.fields["code"].disabled = True
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code.lower() in RESERVED_CODES:
+            raise forms.ValidationError(
+                _("“%(code)s” is reserved by the page addresses; choose another."),
+                code="reserved",
+                params={"code": code},
+            )
+        return code
+
+    def model_fields(self) -> dict:
+        """The cleaned model fields the user may change, for the services."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields
+            if not self.fields[name].disabled
+        }
+
+
+class ValueEntryForm(forms.Form):
+    """Enter or correct one period's value."""
+
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=10,
+        help_text=_("For example 2024, 2024-Q3 or 2024-06."),
+    )
+    value = NorwegianDecimalField(
+        label=_("Value"), help_text=_("Decimal comma allowed, e.g. 12,5 or 1 234,5.")
+    )
+    comment = note_field(
+        _("Comment"), _("Required for a correction: say why the value changes.")
+    )
+    draft = forms.BooleanField(
+        label=_("Save as draft (do not send for approval yet)"), required=False
+    )
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean_period(self) -> dt.date:
+        try:
+            return period_parse(
+                self.cleaned_data["period"],
+                frequency=self.indicator.frequency,
+                today=timezone.localdate(),
+            )
+        except InputError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+    def clean_comment(self) -> str:
+        try:
+            return text_check(self.cleaned_data["comment"])
+        except InputError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class DecisionForm(forms.Form):
+    """Approve or reject the chosen values of the queue."""
+
+    values = forms.TypedMultipleChoiceField(
+        label=_("Values"), coerce=int, error_messages={"required": _("Choose values.")}
+    )
+    action = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    reason = note_field(_("Reason for rejection"))
+
+    def __init__(self, *args, value_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["values"].choices = [(pk, pk) for pk in value_ids]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reject" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give a reason for the rejection."))
+        return data
+
+
+class ImportForm(forms.Form):
+    """Upload a CSV or XLSX file of values."""
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "Columns indicator, period, value and optionally comment (Norwegian "
+            "headers work too). UTF-8 or Windows-1252, comma or semicolon."
+        ),
+    )
+    comment = note_field(
+        _("Comment for corrections"),
+        _("Used for rows that correct a value and have no comment."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB; split it into smaller files."),
+                code="too_large",
+                params={"mb": MAX_BYTES // (1024 * 1024)},
+            )
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+            raise forms.ValidationError(
+                _("Upload a .csv or .xlsx file."), code="file_type"
+            )
+        return upload

@@ -1,0 +1,145 @@
+"""Parsing of user-typed periods and numbers: pure functions, no Django models.
+
+Shared by the entry form and the CSV/XLSX import so that both accept exactly
+the same input and give the same specific errors.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .models import Frequency
+
+# Thousand separators people type or spreadsheets write: space, no-break
+# space, narrow no-break space, thin space.
+_SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
+_PERIOD_PATTERNS = (
+    (re.compile(r"^(\d{4})$"), Frequency.ANNUAL),
+    # 2024-Q3, 2024Q3, and Statistics Norway's 2024K3.
+    (re.compile(r"^(\d{4})-?[QK]([1-4])$", re.IGNORECASE), Frequency.QUARTERLY),
+    # 2024-06, 2024M06 (Statistics Norway).
+    (re.compile(r"^(\d{4})(?:-|M)(\d{2})$", re.IGNORECASE), Frequency.MONTHLY),
+)
+MAX_DECIMAL_PLACES = 6
+MAX_INTEGER_DIGITS = 14
+# Characters that make a spreadsheet treat a text cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class InputError(ValueError):
+    """Input that cannot be accepted; the message says why, for the user."""
+
+
+def decimal_parse(text: str) -> Decimal:
+    """``12,5``, ``1 234,5``, ``1.234,5``, ``1234.5`` → Decimal.
+
+    The last of ``,`` and ``.`` is the decimal separator when both appear.
+    """
+    raw = _SPACES.sub("", str(text).strip())
+    if not raw:
+        raise InputError(_("Enter a value."))
+    if "," in raw and "." in raw:
+        thousands = "." if raw.rfind(",") > raw.rfind(".") else ","
+        raw = raw.replace(thousands, "")
+    if raw.count(",") > 1:
+        raise InputError(_("“%(text)s” is not a number.") % {"text": text})
+    raw = raw.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+        raise InputError(_("“%(text)s” is not a number.") % {"text": text})
+    try:
+        number = Decimal(raw)
+    except InvalidOperation as exc:  # pragma: no cover - the regex guards this
+        raise InputError(_("“%(text)s” is not a number.") % {"text": text}) from exc
+    return _decimal_check_size(number, text)
+
+
+def _decimal_check_size(number: Decimal, text: str) -> Decimal:
+    _sign, digits, exponent = number.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    if -exponent > MAX_DECIMAL_PLACES:
+        raise InputError(
+            _("“%(text)s” has more than %(places)d decimals.")
+            % {"text": text, "places": MAX_DECIMAL_PLACES}
+        )
+    if len(digits) + exponent > MAX_INTEGER_DIGITS:
+        raise InputError(_("“%(text)s” is too large.") % {"text": text})
+    return number
+
+
+def period_parse(label: str, *, frequency: str, today: dt.date) -> dt.date:
+    """A period label of the indicator's frequency → its first day.
+
+    Refuses labels of another granularity and periods that have not started.
+    """
+    text = str(label).strip()
+    for pattern, granularity in _PERIOD_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            start = _period_start(match, granularity, text)
+            break
+    else:
+        raise InputError(
+            _("“%(text)s” is not a period: write 2024, 2024-Q3 or 2024-06.")
+            % {"text": text}
+        )
+    if granularity != frequency:
+        raise InputError(
+            _(
+                "“%(text)s” is a %(given)s period but the indicator is "
+                "reported %(want)s."
+            )
+            % {
+                "text": text,
+                "given": Frequency(granularity).label.lower(),
+                "want": Frequency(frequency).label.lower(),
+            }
+        )
+    if start > today:
+        raise InputError(_("The period %(text)s lies in the future.") % {"text": text})
+    return start
+
+
+def _period_start(match: re.Match, granularity: str, text: str) -> dt.date:
+    year = int(match.group(1))
+    if not 2000 <= year <= 2100:
+        raise InputError(_("The year in “%(text)s” is out of range.") % {"text": text})
+    if granularity == Frequency.ANNUAL:
+        return dt.date(year, 1, 1)
+    if granularity == Frequency.QUARTERLY:
+        return dt.date(year, (int(match.group(2)) - 1) * 3 + 1, 1)
+    month = int(match.group(2))
+    if not 1 <= month <= 12:
+        raise InputError(_("“%(text)s” has no such month.") % {"text": text})
+    return dt.date(year, month, 1)
+
+
+def period_label(start: dt.date, granularity: str) -> str:
+    """``2024``, ``2024-Q3`` or ``2024-06``."""
+    if granularity == Frequency.QUARTERLY:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if granularity == Frequency.MONTHLY:
+        return f"{start.year}-{start.month:02d}"
+    return str(start.year)
+
+
+def period_next(start: dt.date, granularity: str) -> dt.date:
+    """The first day of the following period."""
+    months = {Frequency.ANNUAL: 12, Frequency.QUARTERLY: 3}.get(granularity, 1)
+    index = start.year * 12 + start.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def text_check(text: str) -> str:
+    """Refuse text that a spreadsheet would run as a formula."""
+    value = str(text)
+    if value.startswith(FORMULA_PREFIXES):
+        raise InputError(
+            _(
+                "Text may not start with = + - @ (it could run as a formula): "
+                "“%(text)s”."
+            )
+            % {"text": value[:40]}
+        )
+    return value.strip()

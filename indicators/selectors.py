@@ -1,0 +1,329 @@
+"""Reads of the indicators app: values, their history, the approval queue, flags."""
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .models import (
+    Frequency,
+    Indicator,
+    IndicatorValue,
+    ValueImport,
+    ValueStatus,
+)
+from .parsing import period_label, period_next
+
+# How long after a period ends its value may still be missing before the
+# indicator counts as overdue: statistics producers publish with a lag.
+FRESHNESS_GRACE = {
+    Frequency.ANNUAL: dt.timedelta(days=183),
+    Frequency.QUARTERLY: dt.timedelta(days=90),
+    Frequency.MONTHLY: dt.timedelta(days=45),
+}
+OUTLIER_Z = 3
+OUTLIER_MIN_HISTORY = 3
+PENDING = (ValueStatus.DRAFT, ValueStatus.SUBMITTED)
+
+
+def indicator_get(*, code: str) -> Indicator:
+    """The indicator with this code, or 404 (every reader may see every one)."""
+    return get_object_or_404(
+        Indicator.objects.select_related("goal", "owner"), code=code
+    )
+
+
+def value_heads(
+    *, indicator_ids: Iterable[int], period_starts: Iterable[dt.date]
+) -> dict[tuple[int, dt.date], tuple[IndicatorValue | None, IndicatorValue | None]]:
+    """(indicator, period) → (newest pending revision, official value)."""
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator_id__in=set(indicator_ids),
+            period_start__in=set(period_starts),
+            superseded_at__isnull=True,
+        )
+        .exclude(status=ValueStatus.REJECTED)
+        .order_by("entered_at", "pk")
+    )
+    heads: dict[tuple[int, dt.date], list] = defaultdict(lambda: [None, None])
+    for row in rows:
+        slot = 1 if row.status == ValueStatus.APPROVED else 0
+        heads[(row.indicator_id, row.period_start)][slot] = row
+    return {key: (pair[0], pair[1]) for key, pair in heads.items()}
+
+
+# --- Per-indicator period table ----------------------------------------------
+
+
+@dataclass
+class PeriodRow:
+    label: str
+    period_start: dt.date
+    official: IndicatorValue | None = None
+    pending: IndicatorValue | None = None
+    history: list[IndicatorValue] = field(default_factory=list)
+
+
+def indicator_periods(*, indicator: Indicator, today: dt.date) -> list[PeriodRow]:
+    """Every period from the first value (or baseline) to today, newest first.
+
+    Each row holds the official value, the pending revision (provisional) and
+    the full revision history, newest first, with who entered and approved.
+    """
+    values = list(
+        indicator.values.select_related("entered_by", "approved_by").order_by(
+            "-entered_at", "-pk"
+        )
+    )
+    rows = {
+        start: PeriodRow(period_label(start, indicator.frequency), start)
+        for start in _period_range(indicator, values, today)
+    }
+    for value in values:
+        row = rows.setdefault(
+            value.period_start,
+            PeriodRow(value.period_label, value.period_start),
+        )
+        row.history.append(value)
+        if value.superseded_at is None and value.status == ValueStatus.APPROVED:
+            row.official = value
+        elif value.superseded_at is None and value.status in PENDING:
+            row.pending = row.pending or value
+    return sorted(rows.values(), key=lambda r: r.period_start, reverse=True)
+
+
+def _period_range(
+    indicator: Indicator, values: list[IndicatorValue], today: dt.date
+) -> list[dt.date]:
+    starts = [v.period_start for v in values]
+    if indicator.baseline_year:
+        starts.append(dt.date(indicator.baseline_year, 1, 1))
+    first = min(starts, default=dt.date(today.year, 1, 1))
+    current = dt.date(first.year, 1, 1)
+    periods = []
+    while current <= today:
+        if current >= first:
+            periods.append(current)
+        current = period_next(current, indicator.frequency)
+    return periods
+
+
+# --- Approval queue with outlier flags -----------------------------------------
+
+
+@dataclass
+class QueueItem:
+    value: IndicatorValue
+    official: IndicatorValue | None
+    flags: list[str]
+
+
+def approval_queue() -> list[QueueItem]:
+    """Submitted values waiting for approval, oldest first, with outlier flags.
+
+    Four queries whatever the queue's length.
+    """
+    waiting = list(
+        IndicatorValue.objects.filter(
+            status=ValueStatus.SUBMITTED, superseded_at__isnull=True
+        )
+        .select_related("indicator", "indicator__owner", "entered_by")
+        .order_by("entered_at", "pk")
+    )
+    official = _official_values({v.indicator_id for v in waiting})
+    items = []
+    for value in waiting:
+        series = official.get(value.indicator_id, {})
+        items.append(
+            QueueItem(
+                value=value,
+                official=series.get(value.period_start),
+                flags=value_flags(value=value, series=series),
+            )
+        )
+    return items
+
+
+def _official_values(
+    indicator_ids: set[int],
+) -> dict[int, dict[dt.date, IndicatorValue]]:
+    rows = IndicatorValue.objects.filter(
+        indicator_id__in=indicator_ids,
+        status=ValueStatus.APPROVED,
+        superseded_at__isnull=True,
+    ).select_related("approved_by")
+    series: dict[int, dict[dt.date, IndicatorValue]] = defaultdict(dict)
+    for row in rows:
+        series[row.indicator_id][row.period_start] = row
+    return series
+
+
+def value_flags(
+    *, value: IndicatorValue, series: dict[dt.date, IndicatorValue]
+) -> list[str]:
+    """Why an approver should look twice: outside min/max, or z-score over 3.
+
+    The z-score compares with the indicator's other official values; it needs
+    at least three of them and some spread.
+    """
+    indicator = value.indicator
+    flags = []
+    if indicator.expected_min is not None and value.value < indicator.expected_min:
+        flags.append(_("Below the expected minimum."))
+    if indicator.expected_max is not None and value.value > indicator.expected_max:
+        flags.append(_("Above the expected maximum."))
+    history = [
+        float(v.value) for start, v in series.items() if start != value.period_start
+    ]
+    if len(history) >= OUTLIER_MIN_HISTORY:
+        spread = statistics.pstdev(history)
+        if spread > 0:
+            z = (float(value.value) - statistics.fmean(history)) / spread
+            if abs(z) > OUTLIER_Z:
+                flags.append(
+                    _("Far from this indicator's history (z-score %(z).1f).") % {"z": z}
+                )
+    return flags
+
+
+# --- Indicator list with freshness ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    newest_period: str
+    pending_count: int
+    overdue: bool
+    expected_period: str
+
+
+def expected_period(*, frequency: str, today: dt.date) -> dt.date:
+    """The newest period whose value should be in by today (end + grace)."""
+    current = dt.date(today.year - 2, 1, 1)
+    expected = current
+    while True:
+        end = period_next(current, frequency)
+        if end - dt.timedelta(days=1) + FRESHNESS_GRACE[frequency] >= today:
+            return expected
+        expected = current
+        current = end
+
+
+def indicator_rows(
+    *, today: dt.date, goal_code: str | None = None
+) -> list[IndicatorRow]:
+    """Indicators with their newest value's period and an overdue flag.
+
+    Overdue: the newest submitted or approved value is older than the newest
+    period that its frequency and the grace period say should be in.
+    """
+    qs: QuerySet[Indicator] = Indicator.objects.select_related(
+        "goal", "owner"
+    ).annotate(
+        newest=Max(
+            "values__period_start",
+            filter=Q(values__status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]),
+        ),
+        pending_count=Count(
+            "values",
+            filter=Q(
+                values__status=ValueStatus.SUBMITTED,
+                values__superseded_at__isnull=True,
+            ),
+        ),
+    )
+    if goal_code:
+        qs = qs.filter(goal__code=goal_code)
+    rows = []
+    for indicator in qs:
+        expected = expected_period(frequency=indicator.frequency, today=today)
+        newest = indicator.newest
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                newest_period=period_label(newest, indicator.frequency)
+                if newest
+                else "",
+                pending_count=indicator.pending_count,
+                overdue=newest is None or newest < expected,
+                expected_period=period_label(expected, indicator.frequency),
+            )
+        )
+    return rows
+
+
+# --- Export and imports -------------------------------------------------------------
+
+
+def values_for_export(
+    *, indicators: QuerySet[Indicator], history: bool
+) -> QuerySet[IndicatorValue]:
+    """Official and pending values (or every revision, with ``history``)."""
+    qs = IndicatorValue.objects.filter(indicator__in=indicators).select_related(
+        "indicator", "entered_by", "approved_by"
+    )
+    if not history:
+        qs = qs.filter(superseded_at__isnull=True).exclude(status=ValueStatus.REJECTED)
+    return qs.order_by("indicator__code", "period_start", "entered_at", "pk")
+
+
+def value_import_get(*, pk: int, user, with_report: bool = True) -> ValueImport:
+    """An import the user started (an import's file is its owner's business)."""
+    deferred = ("content",) if with_report else ("content", "report")
+    return get_object_or_404(
+        ValueImport.objects.defer(*deferred), pk=pk, created_by=user
+    )
+
+
+@dataclass(frozen=True)
+class TargetDefinition:
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal | None
+    target_year: int
+
+
+def indicator_targets_as_of(
+    *, indicator: Indicator, as_of: dt.date
+) -> TargetDefinition:
+    """The baseline and target in force on a date, from the recorded changes.
+
+    Before the first recorded change the definition it replaced applies, so a
+    status computed for an earlier date is computed as it was then.
+    """
+    changes = list(indicator.target_changes.order_by("effective_from", "changed_at"))
+    in_force = [c for c in changes if c.effective_from <= as_of]
+    if in_force:
+        change = in_force[-1]
+        return TargetDefinition(
+            change.baseline_value,
+            change.baseline_year,
+            change.target_value,
+            change.target_year,
+        )
+    if changes:
+        before = changes[0].previous
+        return TargetDefinition(
+            _decimal_or_none(before.get("baseline_value")),
+            before.get("baseline_year") and int(before["baseline_year"]),
+            _decimal_or_none(before.get("target_value")),
+            int(before["target_year"]),
+        )
+    return TargetDefinition(
+        indicator.baseline_value,
+        indicator.baseline_year,
+        indicator.target_value,
+        indicator.target_year,
+    )
+
+
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)

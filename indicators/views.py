@@ -1,0 +1,264 @@
+"""HTML pages: indicator definitions, value entry, approval, import, export."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.roles import DASHBOARD_READERS, Role, role_required, user_has_role
+
+from . import exports, selectors, services
+from .forms import DecisionForm, ImportForm, IndicatorForm, ValueEntryForm
+from .imports import report_rows
+from .models import Indicator, IndicatorValue, ValueSource, ValueStatus
+
+EDITORS = (Role.SECRETARIAT,)
+APPROVERS = (Role.APPROVER,)
+REPORT_PAGE = 500
+
+
+def _posted(request):
+    """The POST data to bind a form to, even when empty; None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def indicator_list(request):
+    today = timezone.localdate()
+    goal = request.GET.get("goal") or None
+    ctx = {"rows": selectors.indicator_rows(today=today, goal_code=goal), "goal": goal}
+    return render(request, "indicators/list.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def indicator_create(request):
+    form = IndicatorForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        indicator = services.indicator_create(
+            user=request.user, fields=form.model_fields()
+        )
+        messages.success(request, _("The indicator was created."))
+        return redirect(indicator)
+    status = 400 if form.errors else 200
+    ctx = {"form": form, "indicator": None}
+    return render(request, "indicators/form.html", ctx, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def indicator_edit(request, code):
+    indicator = selectors.indicator_get(code=code)
+    form = IndicatorForm(_posted(request), instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(
+                indicator=indicator,
+                user=request.user,
+                fields=form.model_fields(),
+                change_reason=form.cleaned_data["change_reason"],
+                effective_from=form.cleaned_data["effective_from"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect(indicator)
+    status = 400 if form.errors else 200
+    ctx = {"form": form, "indicator": indicator}
+    return render(request, "indicators/form.html", ctx, status=status)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def indicator_detail(request, code):
+    indicator = selectors.indicator_get(code=code)
+    form = ValueEntryForm(
+        initial={"period": request.GET.get("period", "")}, indicator=indicator
+    )
+    return _detail_render(request, indicator, form)
+
+
+def _detail_render(request, indicator, form, status=200):
+    ctx = {
+        "indicator": indicator,
+        "periods": selectors.indicator_periods(
+            indicator=indicator, today=timezone.localdate()
+        ),
+        "target_changes": indicator.target_changes.select_related("changed_by"),
+        "form": form if user_has_role(request.user, *EDITORS) else None,
+    }
+    return render(request, "indicators/detail.html", ctx, status=status)
+
+
+@require_POST
+@role_required(*EDITORS)
+def value_enter(request, code):
+    indicator = selectors.indicator_get(code=code)
+    form = ValueEntryForm(request.POST, indicator=indicator)
+    if form.is_valid():
+        item = services.ValueInput(
+            indicator=indicator,
+            period_start=form.cleaned_data["period"],
+            value=form.cleaned_data["value"],
+            comment=form.cleaned_data["comment"],
+        )
+        status = ValueStatus.DRAFT if form.cleaned_data["draft"] else None
+        try:
+            (planned,) = services.values_record(
+                items=[item],
+                user=request.user,
+                source=ValueSource.FORM,
+                status=status or ValueStatus.SUBMITTED,
+            )
+        except services.ValueRejected as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _outcome_message(planned.outcome))
+            return redirect(indicator)
+    return _detail_render(request, indicator, form, status=400)
+
+
+def _errors_to_form(form, exc: services.ValueRejected) -> None:
+    for message in exc.errors.values():
+        needs_comment = message == str(services.CORRECTION_NEEDS_COMMENT)
+        field = "comment" if needs_comment else None
+        form.add_error(field, message)
+
+
+def _outcome_message(outcome: str) -> str:
+    return {
+        "created": _("The value was recorded and waits for approval."),
+        "revised": _("The correction was recorded and waits for approval."),
+        "unchanged": _("The value was already recorded; nothing changed."),
+    }[outcome]
+
+
+@require_POST
+@role_required(*EDITORS)
+def value_submit(request, code, pk):
+    value = get_object_or_404(IndicatorValue, pk=pk, indicator__code=code)
+    try:
+        services.value_submit(value=value, user=request.user)
+    except services.ValueRejected as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The draft was sent for approval."))
+    return redirect("indicators:detail", code=code)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*APPROVERS)
+def approval_queue(request):
+    queue = selectors.approval_queue()
+    form = DecisionForm(_posted(request), value_ids=[item.value.pk for item in queue])
+    if request.method == "POST" and form.is_valid() and _decide(request, form):
+        return redirect("indicators:approvals")
+    status = 400 if form.errors else 200
+    ctx = {"queue": queue, "form": form}
+    return render(request, "indicators/approvals.html", ctx, status=status)
+
+
+def _decide(request, form) -> bool:
+    ids, user = form.cleaned_data["values"], request.user
+    try:
+        if form.cleaned_data["action"] == "approve":
+            services.values_approve(value_ids=ids, user=user)
+            messages.success(request, _("%(n)d values approved.") % {"n": len(ids)})
+        else:
+            reason = form.cleaned_data["reason"]
+            services.values_reject(value_ids=ids, user=user, reason=reason)
+            messages.success(request, _("%(n)d values rejected.") % {"n": len(ids)})
+    except services.ValueRejected as exc:
+        for message in exc.errors.values():
+            form.add_error(None, message)
+        return False
+    return True
+
+
+# --- Import ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def import_new(request):
+    form = ImportForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = services.value_import_create(
+            user=request.user,
+            filename=upload.name,
+            content=upload.read(),
+            comment=form.cleaned_data["comment"],
+        )
+        return redirect(job)
+    status = 400 if form.errors else 200
+    return render(request, "indicators/import_new.html", {"form": form}, status=status)
+
+
+@require_GET
+@role_required(*EDITORS)
+def import_detail(request, pk):
+    job = selectors.value_import_get(pk=pk, user=request.user)
+    errors_only = request.GET.get("errors") == "1"
+    rows = list(report_rows(job, errors_only=errors_only))
+    page = Paginator(rows, REPORT_PAGE).get_page(request.GET.get("page"))
+    ctx = {"job": job, "page": page, "errors_only": errors_only}
+    return render(request, "indicators/import_detail.html", ctx)
+
+
+@require_GET
+@role_required(*EDITORS)
+def import_progress(request, pk):
+    job = selectors.value_import_get(pk=pk, user=request.user, with_report=False)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "percent": job.percent_done,
+            "running": job.is_running,
+        }
+    )
+
+
+@require_POST
+@role_required(*EDITORS)
+def import_commit(request, pk):
+    job = selectors.value_import_get(pk=pk, user=request.user)
+    if services.value_import_commit_request(job=job, user=request.user):
+        messages.success(request, _("Saving the values: all or none."))
+    else:
+        messages.error(request, _("This import cannot be saved (it has errors)."))
+    return redirect(job)
+
+
+# --- Export ------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def export(request):
+    indicators = Indicator.objects.all()
+    if request.GET.get("indicator"):
+        indicators = indicators.filter(code=request.GET["indicator"])
+    elif request.GET.get("goal"):
+        indicators = indicators.filter(goal__code=request.GET["goal"])
+    if not indicators.exists():
+        return HttpResponse(_("No such indicator or goal."), status=404)
+    rows = selectors.values_for_export(
+        indicators=indicators, history=request.GET.get("history") == "1"
+    )
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    body, content_type = exports.values_export(rows, fmt=fmt)
+    response = HttpResponse(body, content_type=content_type)
+    name = request.GET.get("indicator") or request.GET.get("goal") or "all"
+    filename = f"values-{exports.safe_name(name)}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,58 @@
+"""A goal's roll-up of its indicators' progress (ARCHITECTURE.md §4), pure.
+
+No Django import, like ``indicators.progress`` whose statuses it uses.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indicators.progress import (
+    DETERIORATION,
+    LIMITED,
+    MODERATE,
+    NOT_AVAILABLE,
+    SUBSTANTIAL,
+    TARGET_ACHIEVED,
+    status_from_score,
+)
+
+STATUSES = (
+    TARGET_ACHIEVED,
+    SUBSTANTIAL,
+    MODERATE,
+    LIMITED,
+    DETERIORATION,
+    NOT_AVAILABLE,
+)
+
+
+@dataclass(frozen=True)
+class GoalRollup:
+    status: str
+    score: float | None
+    counts: dict[str, int]
+
+
+def goal_rollup(indicators: Sequence[tuple[str, float | None]]) -> GoalRollup:
+    """Roll up ``(status, score)`` pairs, one per indicator of the goal.
+
+    The score is the mean of the scores that exist; the status follows from
+    it, except that a goal has achieved its target only when every one of its
+    indicators has (one that cannot be assessed has not). Without any score the
+    goal cannot be assessed.
+    """
+    counts = Counter(status for status, _score in indicators)
+    scores = [score for _status, score in indicators if score is not None]
+    if not scores:
+        return GoalRollup(NOT_AVAILABLE, None, _all_statuses(counts))
+    mean = sum(scores) / len(scores)
+    if counts[TARGET_ACHIEVED] == len(indicators):
+        status = TARGET_ACHIEVED
+    else:
+        status = status_from_score(mean)
+    return GoalRollup(status, mean, _all_statuses(counts))
+
+
+def _all_statuses(counts: Counter) -> dict[str, int]:
+    return {status: counts[status] for status in STATUSES}
