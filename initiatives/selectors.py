@@ -64,10 +64,14 @@ def delivery_rows(
     removed: bool = False,
     goal_code: str = "",
     initiative: Initiative | None = None,
+    sub_goal_code: str = "",
+    planning_status: str = "",
+    step: int | None = None,
 ) -> list[DeliveryRow]:
     """The roadmap's deliveries in initiative order, placed on the value chain.
 
-    ``removed`` selects the deliveries no longer in the roadmap instead.
+    ``removed`` selects the deliveries no longer in the roadmap instead;
+    ``step`` keeps those whose phase covers that step of the value chain.
     """
     deliveries = Delivery.objects.select_related("initiative__sub_goal").order_by(
         "initiative__sub_goal__goal__order",
@@ -85,7 +89,14 @@ def delivery_rows(
         deliveries = deliveries.filter(initiative__sub_goal__goal__code=goal_code)
     if initiative is not None:
         deliveries = deliveries.filter(initiative=initiative)
-    return [_delivery_row(d, today) for d in deliveries]
+    if sub_goal_code:
+        deliveries = deliveries.filter(initiative__sub_goal__code=sub_goal_code)
+    if planning_status:
+        deliveries = deliveries.filter(planning_status=planning_status)
+    rows = [_delivery_row(d, today) for d in deliveries]
+    if step is not None:
+        rows = [row for row in rows if row.span and step in row.span.steps]
+    return rows
 
 
 def _delivery_row(delivery: Delivery, today: dt.date) -> DeliveryRow:

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.roles import DASHBOARD_READERS, Role, role_required
-from strategy.models import Goal
 
 from . import selectors, services
+from .charts import roadmap_timeline_chart
+from .filters import RoadmapFilterForm
 from .forms import (
     InitiativeForm,
     RoadmapCommitForm,
@@ -30,15 +31,24 @@ def _today():
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def roadmap(request):
-    goal_code = request.GET.get("goal", "")
-    removed = request.GET.get("removed") == "1"
+    filters = RoadmapFilterForm(request.GET or None)
+    if filters.is_bound and not filters.is_valid():
+        ctx = {"filters": filters, "deliveries": [], "value_chain": VALUE_CHAIN}
+        return render(request, "initiatives/roadmap.html", ctx, status=400)
+    data = filters.cleaned_data if filters.is_bound else {}
+    today = _today()
+    rows = selectors.delivery_rows(
+        today=today,
+        removed=bool(data.get("removed")),
+        goal_code=data.get("goal", ""),
+        sub_goal_code=data.get("sub_goal", ""),
+        planning_status=data.get("planning_status", ""),
+        step=data.get("step"),
+    )
     ctx = {
-        "deliveries": selectors.delivery_rows(
-            today=_today(), removed=removed, goal_code=goal_code
-        ),
-        "goals": Goal.objects.order_by("order"),
-        "goal_code": goal_code,
-        "removed": removed,
+        "filters": filters,
+        "deliveries": rows,
+        "timeline": roadmap_timeline_chart(rows, today=today),
         "imports": selectors.roadmap_imports(),
         "value_chain": VALUE_CHAIN,
     }

@@ -184,7 +184,45 @@ def test_roadmap_query_count_does_not_grow(
     initiative = InitiativeFactory()
     DeliveryFactory.create_batch(count, initiative=initiative, phase="Innføring")
     client.force_login(council_member)
-    # session, user, roles, deliveries, goals, imports, saving the session (3)
-    with django_assert_max_num_queries(9):
+    # session, user, roles, deliveries, goals and sub-goals for the filters,
+    # imports, saving the session (3)
+    with django_assert_max_num_queries(10):
         response = client.get(ROADMAP)
     assert len(response.context["deliveries"]) == count
+
+
+def test_roadmap_filters_and_timeline(client, council_member, imported_roadmap):
+    client.force_login(council_member)
+    tentative = client.get(ROADMAP, {"planning_status": "Tentativ"})
+    assert len(tentative.context["deliveries"]) == 59
+    in_use = client.get(ROADMAP, {"step": "5"}).context["deliveries"]
+    assert in_use and all(5 in row.span.steps for row in in_use)
+    sub_goal = client.get(ROADMAP, {"sub_goal": "5B"}).context["deliveries"]
+    assert len(sub_goal) == 2
+    html = client.get(ROADMAP, {"goal": "M5"}).content.decode()
+    assert 'id="chart-roadmap"' in html and "plotly.min.js" in html
+
+
+def test_roadmap_refuses_unknown_filter_values(client, council_member, real_strategy):
+    client.force_login(council_member)
+    for params in ({"goal": "M9"}, {"step": "7"}, {"planning_status": "Kanskje"}):
+        response = client.get(ROADMAP, params)
+        assert response.status_code == 400
+        assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_timeline_chart_draws_bars_and_markers(imported_roadmap):
+    import datetime as dt
+    import json
+
+    from initiatives.charts import roadmap_timeline_chart
+    from initiatives.selectors import delivery_rows
+
+    today = dt.date(2026, 11, 22)
+    rows = delivery_rows(today=today)
+    view = roadmap_timeline_chart(rows, today=today)
+    traces = json.loads(view.figure_json)["data"]
+    assert {trace["type"] for trace in traces} == {"bar", "scatter"}
+    dated = sum(1 for row in rows if row.delivery.start_date)
+    assert len(view.rows) == dated == 263 - 27
+    assert "27" in view.summary

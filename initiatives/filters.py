@@ -1,0 +1,43 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import Goal, SubGoal
+
+from .models import PlanningStatus
+from .rules import VALUE_CHAIN
+
+
+class RoadmapFilterForm(forms.Form):
+    """The roadmap page's filters; unknown values are refused, not ignored."""
+
+    goal = forms.ChoiceField(label=_("Goal"), required=False)
+    sub_goal = forms.ChoiceField(label=_("Sub-goal"), required=False)
+    step = forms.TypedChoiceField(
+        label=_("Phase"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All phases"))]
+        + [(str(n), name) for n, name in enumerate(VALUE_CHAIN, start=1)],
+    )
+    planning_status = forms.ChoiceField(
+        label=_("Planning status"),
+        required=False,
+        choices=[("", _("All")), *PlanningStatus.choices],
+    )
+    removed = forms.BooleanField(
+        label=_("Show deliveries removed from the roadmap"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", _("All goals"))] + [
+            (code, code)
+            for code in Goal.objects.order_by("order").values_list("code", flat=True)
+        ]
+        self.fields["sub_goal"].choices = [("", _("All sub-goals"))] + [
+            (code, code)
+            for code in SubGoal.objects.order_by("goal__order", "order")
+            .values_list("code", flat=True)
+            .distinct()
+        ]
