@@ -390,3 +390,11 @@ def test_a_long_report_is_paged_and_filtered(
     assert [row[0] for row in second.context["page"]] == [4]
     errors = client.get(job.get_absolute_url(), {"errors": 1})
     assert [row[4] for row in errors.context["page"]] == ["error"]
+
+
+def test_a_20_mb_upload_is_refused_on_the_form(client, secretariat):
+    client.force_login(secretariat)
+    response = upload(client, b"indicator;period;value\n" + b"A;2023;5\n" * 2_400_000)
+    assert response.status_code == 400
+    assert "larger than 10 MB" in " ".join(response.context["form"].errors["file"])
+    assert not ValueImport.objects.exists()
