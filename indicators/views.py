@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.asof import AsOfError, as_of_from
 from core.roles import DASHBOARD_READERS, Role, role_required, user_has_role
 
 from . import exports, selectors, services
+from .dashboard import indicator_dashboard
 from .forms import DecisionForm, ImportForm, IndicatorForm, ValueEntryForm
 from .imports import report_rows
 from .models import Indicator, IndicatorValue, ValueSource, ValueStatus
@@ -85,7 +87,16 @@ def indicator_detail(request, code):
 
 
 def _detail_render(request, indicator, form, status=200):
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        ctx = {"as_of_error": str(exc)}
+        return render(request, "strategy/as_of_error.html", ctx, status=400)
+    dashboard = indicator_dashboard(indicator=indicator, as_of=as_of)
     ctx = {
+        "dashboard": dashboard,
+        "as_of": dashboard.as_of,
+        "as_of_chosen": as_of is not None,
         "indicator": indicator,
         "periods": selectors.indicator_periods(
             indicator=indicator, today=timezone.localdate()

@@ -32,6 +32,11 @@ def test_dashboards_render_charts_and_pass_axe(
     assert page.locator("svg.sparkline").count() == 3
     check_accessibility("dashboard-goal")
 
+    page.locator("a", has_text="DEMO-M1-1").first.click()
+    page.wait_for_selector("#chart-values-DEMO-M1-1 .main-svg")
+    assert page.locator("#status-explainer-title").is_visible()
+    check_accessibility("dashboard-indicator")
+
     page.goto("/roadmap/?goal=M1")
     page.wait_for_selector("#chart-roadmap .main-svg")
     check_accessibility("dashboard-roadmap")

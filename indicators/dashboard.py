@@ -1,0 +1,97 @@
+"""What the indicator page shows as of a date: status, explanation and charts.
+
+Reads stored snapshots and official values only; nothing is computed in the
+request but the figure layout.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+
+from core.charts import ChartView
+
+from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_chart
+from .explain import Explanation, snapshot_explain
+from .models import Indicator, ProgressSnapshot, ValueStatus
+from .snapshots import indicator_series, snapshot_as_of
+
+
+@dataclass(frozen=True)
+class IndicatorDashboard:
+    as_of: dt.date
+    snapshot: ProgressSnapshot | None
+    explanation: Explanation | None
+    value_chart: ChartView
+    pace_chart: ChartView | None
+
+
+def _label(time: float) -> str:
+    year = int(time)
+    month = round((time - year) * 12) + 1
+    return str(year) if month == 1 else f"{year}-{month:02d}"
+
+
+def _number(value: float) -> str:
+    return formats.number_format(round(value, 2), decimal_pos=None, use_l10n=True)
+
+
+def _percent(value: float) -> str:
+    return f"{_number(value * 100)} %"
+
+
+def indicator_dashboard(
+    *, indicator: Indicator, as_of: dt.date | None = None
+) -> IndicatorDashboard:
+    day = as_of or timezone.localdate()
+    snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=day)
+    components = snapshot.components if snapshot else {}
+    official = indicator_series(indicator_ids=[indicator.pk], as_of=day).get(
+        indicator.pk, []
+    )
+    provisional = [
+        ChartPoint(_label(t), t, float(v))
+        for t, v in _provisional_points(indicator)
+        if not any(abs(t - ot) < 1e-9 for ot, _ in official)
+    ]
+    data = IndicatorChartData(
+        code=indicator.code,
+        name=indicator.name_nb,
+        unit_label=indicator.unit_label,
+        approved=[ChartPoint(_label(t), t, v) for t, v in official],
+        provisional=provisional,
+        baseline=_point(components.get("base_time"), components.get("base_value")),
+        target=_point(components.get("target_time"), components.get("target_value")),
+        projected_at_target=components.get("projected_value_at_target"),
+    )
+    pace = None
+    if snapshot is not None and components.get("required_annual_growth") is not None:
+        pace = pace_chart(
+            code=indicator.code,
+            observed_growth=components.get("cagr_observed"),
+            required_growth=components.get("required_annual_growth"),
+            fmt_percent=_percent,
+        )
+    return IndicatorDashboard(
+        as_of=day,
+        snapshot=snapshot,
+        explanation=snapshot_explain(snapshot) if snapshot else None,
+        value_chart=indicator_value_chart(data, _number),
+        pace_chart=pace,
+    )
+
+
+def _point(time, value) -> ChartPoint | None:
+    if time is None or value is None:
+        return None
+    return ChartPoint(_label(float(time)), float(time), float(value))
+
+
+def _provisional_points(indicator: Indicator) -> list[tuple[float, float]]:
+    """Submitted values waiting for approval: shown, marked, never official."""
+    rows = indicator.values.filter(status=ValueStatus.SUBMITTED).values_list(
+        "period_start", "value"
+    )
+    return sorted(
+        (start.year + (start.month - 1) / 12, float(value)) for start, value in rows
+    )
