@@ -22,7 +22,9 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_strategy
+	$(PY) manage.py import_roadmap initiatives/data/roadmap-deliveries-2026-08.csv --version 2026-08
 	$(PY) manage.py load_demo
+	$(PY) manage.py recompute_progress
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

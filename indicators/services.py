@@ -18,7 +18,7 @@ from core.roles import Role, user_has_role
 from core.upsert import UpsertCounts, upsert
 from strategy.models import Goal
 
-from .demo import BASELINE_YEAR, DEMO_INDICATORS, DemoIndicator
+from .demo import BASELINE_YEAR, DEMO_INDICATORS, FIRST_YEAR, DemoIndicator
 from .models import (
     Frequency,
     ImportStatus,
@@ -71,7 +71,23 @@ def demo_load() -> UpsertCounts:
             counts=counts,
         )
         _demo_values_create(indicator, demo, counts)
+    _demo_progress_history()
     return counts
+
+
+def _demo_published(year: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year + 1, 3, 1, 12))
+
+
+def _demo_progress_history() -> None:
+    """Snapshots at each past year end and today, so as-of dates show history."""
+    from .snapshots import progress_recompute
+
+    ids = list(Indicator.objects.filter(is_demo=True).values_list("pk", flat=True))
+    today = timezone.localdate()
+    for year in range(FIRST_YEAR + 1, today.year):
+        progress_recompute(indicator_ids=ids, as_of=dt.date(year, 12, 31))
+    progress_recompute(indicator_ids=ids, as_of=today)
 
 
 def _demo_indicator_fields(demo: DemoIndicator, goal: Goal) -> dict:
@@ -109,8 +125,10 @@ def _demo_values_create(
             status=ValueStatus.APPROVED,
             source=ValueSource.DEMO,
             comment="Eksempeldata",
-            entered_at=now,
-            approved_at=now,
+            # Approved in March after the year, as a statistics producer
+            # would publish: the as-of views then have a history to show.
+            entered_at=min(now, _demo_published(year)),
+            approved_at=min(now, _demo_published(year)),
         )
         for year, value in demo.series()
         if dt.date(year, 1, 1) not in existing

@@ -65,3 +65,17 @@ def test_demo_refuses_a_code_taken_by_a_real_indicator(real_strategy):
 def test_demo_needs_the_strategy_first():
     with pytest.raises(CommandError, match="run load_strategy first"):
         load_demo()
+
+
+def test_demo_has_a_progress_history_for_as_of_views(real_strategy):
+    import datetime as dt
+
+    from indicators.snapshots import snapshots_as_of
+
+    load_demo()
+    demo_ids = set(Indicator.objects.filter(is_demo=True).values_list("pk", flat=True))
+    past = snapshots_as_of(as_of=dt.date(2021, 12, 31))
+    assert set(past) == demo_ids
+    # Values are approved in March after their year: 2021 was not known yet.
+    assert all(s.components["current_time"] == 2020.0 for s in past.values())
+    assert set(snapshots_as_of()) == demo_ids
