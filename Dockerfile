@@ -5,6 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production
 
 WORKDIR /app
+# Chromium for Plotly's chart export in meeting-pack PDFs; Pango for WeasyPrint.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium libpango-1.0-0 \
+       libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+ENV CHROMIUM_PATH=/usr/bin/chromium
 RUN useradd --create-home --uid 1000 tracker
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock

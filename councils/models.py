@@ -328,3 +328,43 @@ class DecisionAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision}: {self.reason[:60]}"
+
+
+class PackPdfStatus(models.TextChoices):
+    PENDING = "pending", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class MeetingPackPdf(models.Model):
+    """The PDF of a frozen pack, made by a Celery task from the same content."""
+
+    snapshot = models.OneToOneField(
+        MeetingSnapshot,
+        verbose_name=_("meeting snapshot"),
+        on_delete=models.CASCADE,
+        related_name="pdf",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PackPdfStatus.choices,
+        default=PackPdfStatus.PENDING,
+    )
+    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
+    error = models.TextField(_("error"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting pack PDF")
+        verbose_name_plural = _("meeting pack PDFs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PackPdfStatus.values),
+                name="meetingpackpdf_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} ({self.get_status_display()})"

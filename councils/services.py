@@ -3,6 +3,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role
@@ -17,9 +18,11 @@ from .models import (
     DecisionAmendment,
     FollowUpAction,
     Meeting,
+    MeetingPackPdf,
     MeetingSnapshot,
     MeetingStatus,
     Membership,
+    PackPdfStatus,
 )
 
 
@@ -220,3 +223,49 @@ def membership_add(
     if user is not None:
         user.groups.add(Group.objects.get_or_create(name=Role.COUNCIL_MEMBER.value)[0])
     return membership
+
+
+@transaction.atomic
+def meeting_pack_freeze(*, meeting: Meeting, user) -> MeetingSnapshot:
+    """Freeze what the council sees for this meeting: figures with a content hash.
+
+    Freezing again makes a new snapshot; earlier ones stay as evidence.
+    """
+    from .pack import content_hash, meeting_pack_content
+
+    content = meeting_pack_content(meeting=meeting, as_of=timezone.localdate())
+    return MeetingSnapshot.objects.create(
+        meeting=meeting,
+        frozen_at=timezone.now(),
+        frozen_by=user,
+        content=content,
+        content_hash=content_hash(content),
+    )
+
+
+def meeting_pack_pdf_request(*, snapshot: MeetingSnapshot) -> MeetingPackPdf:
+    """Queue the PDF of a frozen pack (once); the task makes it after commit."""
+    from .tasks import meeting_pack_pdf_task
+
+    with transaction.atomic():
+        pdf, created = MeetingPackPdf.objects.get_or_create(snapshot=snapshot)
+        if created or pdf.status == PackPdfStatus.FAILED:
+            pdf.status = PackPdfStatus.PENDING
+            pdf.error = ""
+            pdf.save(update_fields=["status", "error"])
+            transaction.on_commit(lambda: meeting_pack_pdf_task.delay(snapshot.pk))
+    return pdf
+
+
+def meeting_pack_pdf_make(*, snapshot_id: int) -> MeetingPackPdf:
+    """Render the PDF of a frozen pack; idempotent (a ready PDF is kept)."""
+    from .pdf import pack_pdf_bytes
+
+    pdf, _created = MeetingPackPdf.objects.get_or_create(snapshot_id=snapshot_id)
+    if pdf.status == PackPdfStatus.READY:
+        return pdf
+    pdf.pdf = pack_pdf_bytes(snapshot=pdf.snapshot)
+    pdf.status = PackPdfStatus.READY
+    pdf.finished_at = timezone.now()
+    pdf.save(update_fields=["pdf", "status", "finished_at"])
+    return pdf

@@ -15,6 +15,13 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/status/", views.meeting_status, name="meeting_status"),
+    path("meetings/<int:pk>/pack/", views.meeting_pack, name="pack"),
+    path(
+        "meetings/<int:pk>/pack/freeze/",
+        views.meeting_pack_freeze,
+        name="pack_freeze",
+    ),
+    path("packs/<int:snapshot_pk>/pdf/", views.meeting_pack_pdf, name="pack_pdf"),
     path("meetings/<int:pk>/items/new/", views.agenda_item_create, name="item_new"),
     path("items/<int:pk>/decision/", views.decision_create, name="decision_new"),
     path("decisions/<int:pk>/amend/", views.decision_amend, name="decision_amend"),

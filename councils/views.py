@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +19,8 @@ from .forms import (
     MeetingForm,
     MembershipForm,
 )
-from .models import MeetingStatus
+from .models import MeetingPackPdf, MeetingSnapshot, MeetingStatus, PackPdfStatus
+from .pack_view import pack_view
 
 EDITORS = (Role.SECRETARIAT,)
 
@@ -185,3 +187,59 @@ def meeting_status(request, pk):
     else:
         messages.success(request, _("The meeting status was changed."))
     return redirect("councils:meeting", pk=meeting.pk)
+
+
+def _pack_snapshot(meeting, request):
+    snapshots = meeting.snapshots.order_by("-frozen_at")
+    wanted = request.GET.get("snapshot", "")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        return get_object_or_404(snapshots, pk=int(wanted))
+    return snapshots.first()
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def meeting_pack(request, pk):
+    meeting = selectors.meeting_get(pk=pk)
+    snapshot = _pack_snapshot(meeting, request)
+    ctx = {
+        "meeting": meeting,
+        "snapshot": snapshot,
+        "pack": pack_view(snapshot) if snapshot else None,
+        "earlier": meeting.snapshots.order_by("-frozen_at").only("pk", "frozen_at"),
+    }
+    return render(request, "councils/pack.html", ctx)
+
+
+@require_POST
+@role_required(*EDITORS)
+def meeting_pack_freeze(request, pk):
+    meeting = selectors.meeting_get(pk=pk)
+    snapshot = services.meeting_pack_freeze(meeting=meeting, user=request.user)
+    messages.success(
+        request,
+        _("The meeting pack was frozen (fingerprint %(hash)s).")
+        % {"hash": snapshot.content_hash[:12]},
+    )
+    return redirect("councils:pack", pk=meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*DASHBOARD_READERS)
+def meeting_pack_pdf(request, snapshot_pk):
+    snapshot = get_object_or_404(
+        MeetingSnapshot.objects.select_related("meeting__council"), pk=snapshot_pk
+    )
+    if request.method == "POST":
+        services.meeting_pack_pdf_request(snapshot=snapshot)
+        return redirect("councils:pack_pdf", snapshot_pk=snapshot.pk)
+    pdf = MeetingPackPdf.objects.filter(snapshot=snapshot).first()
+    if pdf is not None and pdf.status == PackPdfStatus.READY:
+        response = HttpResponse(bytes(pdf.pdf), content_type="application/pdf")
+        name = f"motepakke-{snapshot.meeting.date:%Y-%m-%d}-{snapshot.pk}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    ctx = {"snapshot": snapshot, "pdf": pdf}
+    return render(request, "councils/pack_pdf_status.html", ctx, status=202)

@@ -26,18 +26,18 @@ class IndicatorDashboard:
     pace_chart: ChartView | None
 
 
-def _label(time: float) -> str:
+def period_label_from_time(time: float) -> str:
     year = int(time)
     month = round((time - year) * 12) + 1
     return str(year) if month == 1 else f"{year}-{month:02d}"
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     return formats.number_format(round(value, 2), decimal_pos=None, use_l10n=True)
 
 
 def _percent(value: float) -> str:
-    return f"{_number(value * 100)} %"
+    return f"{number_text(value * 100)} %"
 
 
 def indicator_dashboard(
@@ -50,19 +50,17 @@ def indicator_dashboard(
         indicator.pk, []
     )
     provisional = [
-        ChartPoint(_label(t), t, float(v))
+        (t, v)
         for t, v in _provisional_points(indicator)
         if not any(abs(t - ot) < 1e-9 for ot, _ in official)
     ]
-    data = IndicatorChartData(
+    data = chart_data(
         code=indicator.code,
         name=indicator.name_nb,
         unit_label=indicator.unit_label,
-        approved=[ChartPoint(_label(t), t, v) for t, v in official],
+        official=official,
         provisional=provisional,
-        baseline=_point(components.get("base_time"), components.get("base_value")),
-        target=_point(components.get("target_time"), components.get("target_value")),
-        projected_at_target=components.get("projected_value_at_target"),
+        components=components,
     )
     pace = None
     if snapshot is not None and components.get("required_annual_growth") is not None:
@@ -76,15 +74,39 @@ def indicator_dashboard(
         as_of=day,
         snapshot=snapshot,
         explanation=snapshot_explain(snapshot) if snapshot else None,
-        value_chart=indicator_value_chart(data, _number),
+        value_chart=indicator_value_chart(data, number_text),
         pace_chart=pace,
+    )
+
+
+def chart_data(
+    *,
+    code: str,
+    name: str,
+    unit_label: str,
+    official: list,
+    provisional: list,
+    components: dict,
+) -> IndicatorChartData:
+    """Chart input from a series and a snapshot's components (live or frozen)."""
+    return IndicatorChartData(
+        code=code,
+        name=name,
+        unit_label=unit_label,
+        approved=[ChartPoint(period_label_from_time(t), t, v) for t, v in official],
+        provisional=[
+            ChartPoint(period_label_from_time(t), t, v) for t, v in provisional
+        ],
+        baseline=_point(components.get("base_time"), components.get("base_value")),
+        target=_point(components.get("target_time"), components.get("target_value")),
+        projected_at_target=components.get("projected_value_at_target"),
     )
 
 
 def _point(time, value) -> ChartPoint | None:
     if time is None or value is None:
         return None
-    return ChartPoint(_label(float(time)), float(time), float(value))
+    return ChartPoint(period_label_from_time(float(time)), float(time), float(value))
 
 
 def _provisional_points(indicator: Indicator) -> list[tuple[float, float]]:

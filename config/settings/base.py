@@ -155,6 +155,9 @@ STATICFILES_FINDERS = [
     "core.staticfiles.PlotlyFinder",  # vendor/plotly/plotly.min.js
 ]
 
+# Debian's Chromium: Plotly's chart export for meeting-pack PDFs drives it.
+CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
+
 # --- Celery -----------------------------------------------------------------
 # No broker configured: run tasks in-process (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -22,3 +22,8 @@ def figure_data(view):
         view.chart_id,
         mark_safe(escaped),  # noqa: S308 - JSON with <, > and & escaped above
     )
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
