@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import ReadOnlyAdminMixin
 from .forms import LockoutAdminAuthenticationForm
 from .models import ApiKey, AuthEvent, HealthPing, Organisation, User
 
@@ -52,18 +53,8 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuthEvent)
-class AuthEventAdmin(admin.ModelAdmin):
+class AuthEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "kind", "username", "address", "detail")
     list_filter = ("kind",)
     search_fields = ("username", "address")
     date_hierarchy = "at"
-
-    # A security log is only read.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     AgendaItem,
     Council,
@@ -8,6 +10,7 @@ from .models import (
     DecisionAmendment,
     FollowUpAction,
     Meeting,
+    MeetingPackPdf,
     MeetingSnapshot,
     MeetingStatus,
     Membership,
@@ -85,15 +88,8 @@ class DecisionAmendmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeetingSnapshot)
-class MeetingSnapshotAdmin(admin.ModelAdmin):
+class MeetingSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("meeting", "frozen_at", "frozen_by", "content_hash")
-
-    # A frozen pack is evidence: never edited.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class FollowUpActionInline(admin.TabularInline):
@@ -116,3 +112,9 @@ class DecisionAdmin(SimpleHistoryAdmin):
 class FollowUpActionAdmin(SimpleHistoryAdmin):
     list_display = ("description", "responsible", "due_date", "status")
     list_filter = ("status",)
+
+
+@admin.register(MeetingPackPdf)
+class MeetingPackPdfAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot", "status", "requested_at", "finished_at")
+    exclude = ("pdf",)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     Indicator,
     IndicatorTargetChange,
@@ -25,21 +27,8 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     search_fields = ("code", "name_nb", "name_en")
 
 
-class ReadOnlyMixin:
-    """Written only through the services, so that their rules hold; shown here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "indicator",
         "period_label",
@@ -56,26 +45,20 @@ class IndicatorValueAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressSnapshot)
-class ProgressSnapshotAdmin(admin.ModelAdmin):
+class ProgressSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("indicator", "as_of", "status", "score", "method", "computed_at")
     list_filter = ("status", "method")
     list_select_related = ("indicator",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(IndicatorTargetChange)
-class IndicatorTargetChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class IndicatorTargetChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("indicator", "effective_from", "changed_by", "changed_at")
     list_select_related = ("indicator", "changed_by")
 
 
 @admin.register(ValueImport)
-class ValueImportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ValueImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("filename", "status", "total_rows", "created_by", "created_at")
     list_select_related = ("created_by",)
     exclude = ("content", "report")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     Delivery,
     DeliveryChange,
@@ -55,27 +57,14 @@ class IndicatorContributionAdmin(SimpleHistoryAdmin):
     list_select_related = ("initiative", "indicator")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Imports and their changes are the audit of the roadmap: only read."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(RoadmapImport)
-class RoadmapImportAdmin(ReadOnlyAdmin):
+class RoadmapImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("version", "imported_at", "imported_by", "delivery_count")
     exclude = ("content",)
 
 
 @admin.register(DeliveryChange)
-class DeliveryChangeAdmin(ReadOnlyAdmin):
+class DeliveryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("roadmap_import", "delivery", "kind", "field")
     list_filter = ("kind", "field", "roadmap_import__version")
     search_fields = ("delivery__roadmap_id", "delivery__name")

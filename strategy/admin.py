@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Goal, GoalProgress, PlanVersion, Strategy, SubGoal
 
 
@@ -37,14 +39,7 @@ class PlanVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GoalProgress)
-class GoalProgressAdmin(admin.ModelAdmin):
+class GoalProgressAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("goal", "as_of", "status", "score", "computed_at")
     list_filter = ("goal", "status")
     date_hierarchy = "as_of"
-
-    # Computed by the progress engine: read-only here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -59,7 +59,42 @@ def page(browser, live_server):
         locale="en-US",
         viewport={"width": 1280, "height": 900},
     )
-    page = context.new_page()
+    page = _prepared(context.new_page())
+    yield page
+    context.close()
+
+
+def log_in_page(page, role: Role) -> None:
+    """Log a new user with this role in, through the login form."""
+    user = UserFactory(roles=[role], password=PASSWORD)
+    page.goto("/login/")
+    page.get_by_label("Brukernavn").fill(user.username)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def log_in(page):
+    return lambda role: log_in_page(page, role)
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Another user's browser: a fresh context with the same checks."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, locale="nb-NO")
+        contexts.append(context)
+        return _prepared(context.new_page())
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _prepared(page):
     # axe-core is served from the page's own origin, so the strict CSP holds.
     page.route("**/__axe__.js", lambda route: route.fulfill(path=str(AXE_JS)))
     page.console_errors = []
@@ -69,41 +104,27 @@ def page(browser, live_server):
             message.type == "error" and page.console_errors.append(message.text)
         ),
     )
-    yield page
-    context.close()
+    return page
 
 
-@pytest.fixture
-def log_in(page):
-    def log_in_as(role: Role) -> None:
-        user = UserFactory(roles=[role], password=PASSWORD)
-        page.goto("/login/")
-        page.get_by_label("Brukernavn").fill(user.username)
-        page.get_by_label("Passord").fill(PASSWORD)
-        page.get_by_role("button", name="Logg inn").click()
-        page.wait_for_load_state()
-
-    return log_in_as
+def axe_check(page, name: str) -> None:
+    """Screenshot the page, then run axe-core and fail on serious issues."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert not page.console_errors, page.console_errors  # CSP violations too
+    page.add_script_tag(url="/__axe__.js")
+    results = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{name}: " + "; ".join(serious)
 
 
 @pytest.fixture
 def check_accessibility(page):
-    """Run axe-core (served from this repository) and fail on serious issues."""
-
-    def check(name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        assert not page.console_errors, page.console_errors  # CSP violations too
-        page.add_script_tag(url="/__axe__.js")
-        results = page.evaluate(
-            "async () => await axe.run(document, {resultTypes: ['violations']})"
-        )
-        serious = [
-            f"{v['id']} ({v['impact']}): {v['help']} at "
-            + ", ".join(node["target"][0] for node in v["nodes"][:3])
-            for v in results["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert not serious, f"{name}: " + "; ".join(serious)
-
-    return check
+    return lambda name: axe_check(page, name)

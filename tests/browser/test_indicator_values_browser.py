@@ -1,27 +1,12 @@
-# ruff: noqa: F811 - pytest fixtures imported from tests/browser are arguments
-"""In a real browser: enter a Norwegian decimal, approve it, import a file.
-
-Uses the browser fixtures of tests/browser (Playwright + Debian's Chromium,
-axe-core served locally); skipped without Chromium like those tests.
-"""
+"""In a real browser: enter a Norwegian decimal, approve it, import a file."""
 
 import pytest
 from django.core.management import call_command
 
 from core.roles import Role
 from indicators.models import IndicatorValue
-from tests.browser.conftest import (  # noqa: F401 - fixtures
-    CHROMIUM,
-    browser,
-    check_accessibility,
-    log_in,
-    page,
-)
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -1,0 +1,60 @@
+"""The secretariat prepares a meeting and freezes its pack; a council member
+reads it and downloads the PDF."""
+
+import pytest
+from django.core.management import call_command
+
+from core.roles import Role
+from tests.browser.conftest import axe_check, log_in_page
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def strategy_with_demo(transactional_db):
+    call_command("load_strategy", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def _add_case(page, meeting_url: str, title: str, field: str, code: str) -> None:
+    page.goto(meeting_url + "items/new/")
+    page.locator("#id_title").fill(title)
+    page.locator("#id_kind").select_option("drøfting")
+    label = page.locator(f"{field} option", has_text=code).first.inner_text()
+    page.locator(field).select_option(label=label)
+    page.locator("button.primary").click()
+    page.wait_for_load_state()
+
+
+def test_meeting_pack_from_preparation_to_pdf(
+    page, new_page, log_in, strategy_with_demo
+):
+    log_in(Role.SECRETARIAT)
+    page.goto("/councils/nuit/meetings/new/")
+    page.locator("#id_date").fill("2026-12-10")
+    page.locator("#id_title").fill("Desembermøte")
+    page.locator("button.primary").click()
+    page.wait_for_load_state()
+    meeting_url = page.url
+    _add_case(
+        page, meeting_url, "Status for målindikator", "#id_indicators", "DEMO-M1-1"
+    )
+    _add_case(page, meeting_url, "Status for initiativ", "#id_initiatives", "1A-1")
+    assert page.get_by_text("1/26").count() and page.get_by_text("2/26").count()
+
+    page.goto(meeting_url + "pack/")
+    page.locator("form[action$='pack/freeze/'] button").click()
+    page.wait_for_load_state()
+    content_hash = page.locator("code").first.inner_text()
+    assert len(content_hash) == 64
+
+    reader = new_page()
+    log_in_page(reader, Role.COUNCIL_MEMBER)
+    reader.goto(meeting_url + "pack/")
+    reader.wait_for_selector("[id^='chart-values-DEMO-M1-1'] .main-svg")
+    assert reader.get_by_text("Status for initiativ").count()
+    assert reader.locator("code").first.inner_text() == content_hash
+    axe_check(reader, "council-pack")
+    with reader.expect_download(timeout=120_000) as download_info:
+        reader.locator("form[action$='/pdf/'] button").click()
+    assert download_info.value.suggested_filename.endswith(".pdf")
