@@ -1,0 +1,180 @@
+"""Benchmark: server time and weight of the dashboard pages against PostgreSQL.
+
+Production-sized data: the real strategy and roadmap, 60 indicators with ten
+years of monthly approved values, progress computed. Each page is requested
+repeatedly through Django's full stack (middleware, session, templates) with
+the test client; the figures are the server time (median and 95th percentile)
+next to a trivial view measured in the same run, and the page weight (HTML with
+its embedded figure JSON; plotly.js itself is a separate cached file).
+
+    .venv/bin/python bench/dashboard.py [--rounds 40]
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dashboard (default)
+"""
+
+import argparse
+import datetime as dt
+import io
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR / "bench"))
+sys.path.insert(0, str(PROJECT_DIR))
+
+from recompute import database_create  # noqa: E402 - after the path is set
+
+urlpatterns: list = []  # filled in main(), once Django is set up
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_dashboard"
+ROADMAP = PROJECT_DIR / "initiatives" / "data" / "roadmap-deliveries-2026-08.csv"
+
+
+def trivial(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
+
+
+def urlconf():
+    """The project's URLs plus one trivial view to compare with."""
+    from django.urls import include, path
+
+    return [path("bench-trivial/", trivial), path("", include("config.urls"))]
+
+
+def django_setup(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    database_create(url)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ["DATABASE_URL"] = url
+    os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+
+
+def data_fill() -> str:
+    """The real strategy and roadmap, 60 indicators x 120 months; returns a code."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from indicators.models import Indicator, IndicatorValue
+    from indicators.snapshots import progress_recompute
+    from strategy.models import Goal
+
+    call_command("load_strategy", verbosity=0, stdout=io.StringIO())
+    call_command(
+        "import_roadmap",
+        str(ROADMAP),
+        "--version",
+        "2026-08",
+        stdout=io.StringIO(),
+    )
+    goals = list(Goal.objects.order_by("order"))
+    approved_at = timezone.now() - dt.timedelta(days=1)
+    values = []
+    for n in range(60):
+        indicator = Indicator.objects.create(
+            code=f"BENCH-{n:02d}",
+            goal=goals[n % len(goals)],
+            name_nb=f"Benkmerke {n}",
+            unit="percent",
+            unit_label="%",
+            direction="increase" if n % 3 else "decrease",
+            baseline_value=Decimal("40"),
+            baseline_year=2016,
+            target_value=Decimal("80") if n % 3 else Decimal("10"),
+            frequency="monthly",
+            is_demo=True,
+        )
+        for month in range(120):
+            year, month0 = 2016 + month // 12, month % 12
+            values.append(
+                IndicatorValue(
+                    indicator=indicator,
+                    period_start=dt.date(year, month0 + 1, 1),
+                    granularity="monthly",
+                    value=Decimal(str(round(40 + (n % 7) * month / 60, 2))),
+                    status="approved",
+                    source="import",
+                    entered_at=approved_at,
+                    approved_at=approved_at,
+                )
+            )
+    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    progress_recompute(indicator_ids=Indicator.objects.values_list("pk", flat=True))
+    return "BENCH-01"
+
+
+def measure(client, url: str, rounds: int) -> tuple[list[float], int]:
+    client.get(url)  # warm caches and connections
+    times, size = [], 0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(response.content)
+    return times, size
+
+
+def p95(times: list[float]) -> float:
+    return sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    django_setup(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from core.models import User
+
+    code = data_fill()
+    global urlpatterns
+    urlpatterns = urlconf()
+    settings.ROOT_URLCONF = __name__
+    user = User.objects.create(username="bench-council")
+    user.groups.add(Group.objects.get(name="Rådsmedlem"))
+    client = Client()
+    client.force_login(user)
+
+    pages = [
+        ("trivial view", "/bench-trivial/"),
+        ("overview", "/"),
+        ("goal M1", "/goals/M1/"),
+        (f"indicator {code}", f"/indicators/{code}/"),
+        ("roadmap", "/roadmap/"),
+    ]
+    print("data: real strategy, 263 roadmap deliveries, 60 indicators x 120 months")
+    print(f"{'page':<22}{'median ms':>10}{'p95 ms':>9}{'x trivial':>11}{'kB':>8}")
+    base = None
+    for name, url in pages:
+        times, size = measure(client, url, args.rounds)
+        median = statistics.median(times)
+        base = base or median
+        print(
+            f"{name:<22}{median * 1000:>10.1f}{p95(times) * 1000:>9.1f}"
+            f"{median / base:>11.1f}{size / 1024:>8.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
