@@ -68,7 +68,8 @@ def roadmap_timeline_chart(rows: Sequence, *, today: dt.date) -> ChartView:
     undated = len(rows) - len(dated)
     summary = _(
         "%(dated)d deliveries with a start date on the timeline; %(undated)d "
-        "without dates are listed in the table below. Bars run from start to end "
+        "without dates are listed in the tables below, which hold every figure of "
+        "the chart. Bars run from start to end "
         "date; a diamond marks a delivery with a start date only. The red line "
         "is today."
     ) % {"dated": len(dated), "undated": undated}
@@ -77,19 +78,10 @@ def roadmap_timeline_chart(rows: Sequence, *, today: dt.date) -> ChartView:
         chart_id="chart-roadmap",
         title=_("Roadmap deliveries over time"),
         summary=summary,
-        columns=[_("Delivery"), _("Phase"), _("Start"), _("End"), _("Planning status")],
-        rows=[
-            [
-                label,
-                row.delivery.phase or "–",
-                row.delivery.start_date.strftime("%d.%m.%Y"),
-                row.delivery.end_date.strftime("%d.%m.%Y")
-                if row.delivery.end_date
-                else "–",
-                row.delivery.planning_status,
-            ]
-            for label, row in zip(labels, dated, strict=True)
-        ],
+        # The delivery tables under the chart on the same page are its table
+        # equivalent; repeating them here would double the page's weight.
+        columns=[],
+        rows=[],
     )
 
 
