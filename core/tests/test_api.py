@@ -95,7 +95,9 @@ def test_malformed_authorization_header_is_401(db):
 def test_revoked_key_is_refused(real_strategy):
     raw = create_key("--name", "ssb", "--role", "Integrasjon")
     call_command("revoke_api_key", "--name", "ssb", stdout=StringIO())
-    error = assert_error(client_with(raw).get(GOALS), 401, "not_authenticated")
+    client = client_with(raw)
+    client.cookies["django_language"] = "en"  # messages are Norwegian by default
+    error = assert_error(client.get(GOALS), 401, "not_authenticated")
     assert "revoked" in error["message"]
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from councils.models import AgendaItem
 from councils.selectors import follow_ups_overdue
@@ -27,6 +28,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Rule messages are matched in English, whatever the catalogue says."""
+    with translation.override("en"):
+        yield
 
 
 def add_item(meeting, title="Sak", kind="orientering", **links):
