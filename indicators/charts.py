@@ -7,10 +7,9 @@ selector from approved values, provisional values and the newest snapshot.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from core.charts import PALETTE, ChartView, chart_view
+from core.charts import PALETTE, ChartView, Figure, chart_view
 
 NumberFormat = Callable[[float], str]
 
@@ -41,7 +40,7 @@ def _time_axis(points: Sequence[ChartPoint]) -> dict:
 
 def indicator_value_chart(data: IndicatorChartData, fmt: NumberFormat) -> ChartView:
     """Values over time with baseline, target, the line to target and projection."""
-    figure = go.Figure()
+    figure = Figure()
     figure.add_scatter(
         x=[p.time for p in data.approved],
         y=[p.value for p in data.approved],
@@ -84,7 +83,7 @@ def indicator_value_chart(data: IndicatorChartData, fmt: NumberFormat) -> ChartV
     )
 
 
-def _add_target_lines(figure: go.Figure, data: IndicatorChartData) -> None:
+def _add_target_lines(figure: Figure, data: IndicatorChartData) -> None:
     if data.baseline:
         figure.add_scatter(
             x=[data.baseline.time],
@@ -169,17 +168,16 @@ def pace_chart(
     """Annual growth observed so far next to the growth still required."""
     labels = [_("Observed annual growth"), _("Required annual growth")]
     values = [observed_growth, required_growth]
-    figure = go.Figure(
-        go.Bar(
-            x=labels,
-            y=[0 if v is None else v * 100 for v in values],
-            marker={
-                "color": [PALETTE["blue"], PALETTE["green"]],
-                "pattern": {"shape": ["", "/"]},
-            },
-            text=["–" if v is None else fmt_percent(v) for v in values],
-            textposition="outside",
-        )
+    figure = Figure()
+    figure.add_bar(
+        x=labels,
+        y=[0 if v is None else v * 100 for v in values],
+        marker={
+            "color": [PALETTE["blue"], PALETTE["green"]],
+            "pattern": {"shape": ["", "/"]},
+        },
+        text=["–" if v is None else fmt_percent(v) for v in values],
+        textposition="outside",
     )
     figure.update_layout(yaxis={"title": {"text": "%"}}, height=300, showlegend=False)
     if observed_growth is None or required_growth is None:

@@ -3,10 +3,9 @@
 import datetime as dt
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from core.charts import PALETTE, ChartView, chart_view
+from core.charts import PALETTE, ChartView, Figure, chart_view
 
 from .models import PlanningStatus
 from .rules import VALUE_CHAIN
@@ -41,7 +40,7 @@ def roadmap_timeline_chart(rows: Sequence, *, today: dt.date) -> ChartView:
     """
     dated = [row for row in rows if row.delivery.start_date]
     labels = [_label(row) for row in dated]
-    figure = go.Figure()
+    figure = Figure()
     for step in [*range(1, len(VALUE_CHAIN) + 1), None]:
         for status in PlanningStatus:
             group = [
@@ -85,7 +84,7 @@ def roadmap_timeline_chart(rows: Sequence, *, today: dt.date) -> ChartView:
     )
 
 
-def _add_group(figure: go.Figure, group, step: int | None, status: str) -> None:
+def _add_group(figure: Figure, group, step: int | None, status: str) -> None:
     colour = STEP_COLOURS[step - 1] if step else UNKNOWN_COLOUR
     phase = VALUE_CHAIN[step - 1] if step else _("Phase not given")
     tentative = status == PlanningStatus.TENTATIVE

@@ -3,10 +3,9 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from core.charts import PALETTE, ChartView, chart_view
+from core.charts import PALETTE, ChartView, Figure, chart_view
 
 from .models import ProgressStatus
 
@@ -33,7 +32,7 @@ class GoalStatusCounts:
 
 def status_distribution_chart(goals: Sequence[GoalStatusCounts]) -> ChartView:
     """Indicators per status for each goal, as stacked horizontal bars."""
-    figure = go.Figure()
+    figure = Figure()
     codes = [goal.code for goal in goals]
     for status in ProgressStatus:
         colour, pattern, icon = STATUS_STYLE[status]
