@@ -11,9 +11,11 @@ from datetime import timedelta
 import orjson
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BaseRenderer
 
@@ -108,12 +110,52 @@ class ORJSONRenderer(BaseRenderer):
         return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
 
 
+# 50,000 value items with long comments fit; a runaway upload does not.
+MAX_BODY_BYTES = 64 * 2**20
+
+
+class TooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+    default_detail = gettext_lazy("The request is too large.")
+
+
+class ORJSONParser(BaseParser):
+    """Strict, fast JSON in: NaN, Infinity, invalid UTF-8 and nesting deeper
+    than 1,024 levels are parse errors (400) rather than a RecursionError (500).
+    """
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        body = stream.read(MAX_BODY_BYTES + 1) if stream is not None else b""
+        if len(body) > MAX_BODY_BYTES:
+            raise TooLarge(
+                _("The body may be at most %(mb)d MB.")
+                % {"mb": MAX_BODY_BYTES // 2**20}
+            )
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise exceptions.ParseError(
+                _("The body is not valid JSON: %(error)s") % {"error": exc}
+            ) from None
+
+
 class Pagination(PageNumberPagination):
     """Bounded pages: ``?page=2&page_size=500`` (at most 1,000)."""
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+def filtered(filterset_class, request, queryset):
+    """``queryset`` filtered by the query string; 400 with details if invalid."""
+    filterset = filterset_class(request.query_params, queryset=queryset)
+    if not filterset.is_valid():
+        raise exceptions.ValidationError(filterset.errors)
+    return filterset.qs
 
 
 def paginated(request, queryset, serializer_class, *, view=None):

@@ -39,12 +39,47 @@ READ_ERRORS = {
     429: OpenApiResponse(ErrorOutput, description="Throttled; see Retry-After."),
 }
 NOT_FOUND = {404: OpenApiResponse(ErrorOutput, description="No such resource.")}
+BAD_REQUEST = {
+    400: OpenApiResponse(ErrorOutput, description="Invalid input; see details.")
+}
+UNSUPPORTED = {415: OpenApiResponse(ErrorOutput, description="Send application/json.")}
+CONFLICT = {
+    409: OpenApiResponse(ErrorOutput, description="The current state forbids it.")
+}
+TOO_LARGE = {
+    413: OpenApiResponse(ErrorOutput, description="Too many items; see message.")
+}
+WRITE_ERRORS = {**BAD_REQUEST, **UNSUPPORTED}
 
 
-def documented(*, summary: str, response, errors: dict | None = None, **kwargs):
+def page_of(serializer_class) -> serializers.Serializer:
+    """The documented shape of ``core.api.paginated``: one page of results."""
+    return inline_serializer(
+        name=f"{serializer_class.__name__}Page",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+def page_example(*results: dict) -> dict:
+    return {"count": len(results), "next": None, "previous": None, "results": results}
+
+
+def documented(
+    *,
+    summary: str,
+    response,
+    errors: dict | None = None,
+    success: int = 200,
+    **kwargs,
+):
     """extend_schema with the success response and the shared error responses."""
     return extend_schema(
         summary=summary,
-        responses={200: response, **READ_ERRORS, **(errors or {})},
+        responses={success: response, **READ_ERRORS, **(errors or {})},
         **kwargs,
     )

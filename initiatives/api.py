@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api import paginated
-from core.schema import NOT_FOUND, documented
+from core.schema import NOT_FOUND, documented, page_of
 
 from .models import Delivery, Initiative, PlanningStatus
 from .serializers import DeliveryOutput, InitiativeOutput
@@ -37,7 +37,9 @@ class DeliveryFilter(django_filters.FilterSet):
 
 
 @documented(
-    summary="List the strategic initiatives", response=InitiativeOutput(many=True)
+    summary="List the strategic initiatives",
+    operation_id="v1_initiatives_list",
+    response=page_of(InitiativeOutput),
 )
 @api_view(["GET"])
 def initiative_list(request):
@@ -67,7 +69,7 @@ def initiative_detail(request, code: str):
         )
     ]
 )
-@documented(summary="Roadmap deliveries", response=DeliveryOutput(many=True))
+@documented(summary="Roadmap deliveries", response=page_of(DeliveryOutput))
 @api_view(["GET"])
 def delivery_list(request):
     deliveries = Delivery.objects.select_related("initiative", "sub_goal").order_by(

@@ -1,0 +1,216 @@
+"""Values per second through ``POST values/bulk/`` against PostgreSQL.
+
+Pushes 100,000 values (400 monthly indicators × 250 periods) in batches of
+5,000 through the API (Django's test Client: the whole request path from
+JSON body to response, without a socket), then a plain psycopg ``COPY`` of
+the same rows into a scratch table in the same run, and prints the ratio.
+Then lists 10,000 values of one indicator through
+``GET indicators/{code}/values/`` (10 pages of 1,000, then one page of
+10,000) next to one raw SQL read of the same rows and columns. Uses its own
+scratch database, dropped and created afresh:
+
+    .venv/bin/python bench/api_ingest.py
+
+``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/bench_p5``)
+names the scratch database; its name must start with ``bench``.
+"""
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.import_values import INDICATORS, PERIODS, scratch_database  # noqa: E402
+from bench.import_values import fixtures as import_fixtures  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_p5"
+BATCH = 5_000
+LIST_ROWS = 10_000
+PAGE = 1_000
+
+
+def django_setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ["DEBUG"] = "0"  # no query log in memory
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+    os.environ.setdefault("API_THROTTLE_USER", "100000/minute")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def fixtures() -> str:
+    """import_values' goal and indicators, one more to list, and a key for M1."""
+    from core.roles import Role
+    from core.services import api_key_create
+    from indicators.models import Indicator
+
+    import_fixtures()
+    extra = Indicator.objects.get(code="B0")
+    extra.pk, extra.code = None, f"B{INDICATORS}"
+    extra.save()
+    _key, raw = api_key_create(name="bench", role=Role.INTEGRATION, scopes=["M1"])
+    return raw
+
+
+def items() -> list[dict]:
+    return [
+        {
+            "indicator": f"B{i}",
+            "period": f"{2005 + m // 12}-{m % 12 + 1:02d}",
+            "value": f"{m},5",
+        }
+        for i in range(INDICATORS)
+        for m in range(PERIODS)
+    ]
+
+
+def client(raw_key: str):
+    from django.test import Client
+
+    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {raw_key}")
+
+
+def api_push(api, rows: list[dict]) -> tuple[float, dict]:
+    """Seconds for every batch through values/bulk/; the summed outcomes."""
+    bodies = [json.dumps(rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
+    totals = {"created": 0, "revised": 0, "unchanged": 0}
+    start = time.perf_counter()
+    for body in bodies:
+        response = api.post(
+            "/api/v1/values/bulk/", body, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content[:500]
+        for name in totals:
+            totals[name] += response.json()[name]
+    return time.perf_counter() - start, totals
+
+
+def copy_rows(url: str, rows: list[dict]) -> float:
+    """Seconds for a plain COPY of the same rows into a scratch table."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "CREATE TABLE bench_copy (indicator text, period text, value text)"
+        )
+        start = time.perf_counter()
+        with conn.cursor() as cur, cur.copy("COPY bench_copy FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((row["indicator"], row["period"], row["value"]))
+        conn.commit()
+        seconds = time.perf_counter() - start
+        (count,) = conn.execute("SELECT count(*) FROM bench_copy").fetchone()
+        assert count == len(rows)
+    return seconds
+
+
+def list_fixture() -> str:
+    """10,000 revisions of one indicator (40 per period), written directly."""
+    from django.utils import timezone
+
+    from indicators.models import Indicator, IndicatorValue
+
+    indicator = Indicator.objects.get(code=f"B{INDICATORS}")
+    now = timezone.now()
+    revisions = LIST_ROWS // PERIODS
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=indicator,
+            period_start=dt.date(2005 + m // 12, m % 12 + 1, 1),
+            granularity="monthly",
+            value=m + r,
+            status="submitted",
+            source="api",
+            comment="bench",
+            entered_at=now + dt.timedelta(microseconds=r),
+            superseded_at=None if r == revisions - 1 else now,
+        )
+        for m in range(PERIODS)
+        for r in range(revisions)
+    )
+    return indicator.code
+
+
+def api_list(api, code: str, page_size: int) -> tuple[float, int]:
+    url = f"/api/v1/indicators/{code}/values/"
+    rows = 0
+    start = time.perf_counter()
+    for page in range(1, LIST_ROWS // page_size + 1):
+        params = {"history": "true", "page_size": page_size, "page": page}
+        response = api.get(url, params)
+        assert response.status_code == 200, response.content[:500]
+        rows += len(response.json()["results"])
+    return time.perf_counter() - start, rows
+
+
+def sql_list(url: str, code: str) -> tuple[float, int]:
+    import psycopg
+
+    query = """
+        SELECT v.period_start, v.granularity, v.value, v.status, v.comment,
+               v.source, e.username, v.entered_at, a.username, v.approved_at
+        FROM indicators_indicatorvalue v
+        JOIN indicators_indicator i ON i.id = v.indicator_id
+        LEFT JOIN core_user e ON e.id = v.entered_by_id
+        LEFT JOIN core_user a ON a.id = v.approved_by_id
+        WHERE i.code = %s
+        ORDER BY v.period_start, v.entered_at, v.id
+    """
+    with psycopg.connect(url) as conn:
+        start = time.perf_counter()
+        rows = conn.execute(query, [code]).fetchall()
+        return time.perf_counter() - start, len(rows)
+
+
+def main() -> None:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    scratch_database(url)
+    django_setup(url)
+    api = client(fixtures())
+    rows = items()
+
+    push_s, first = api_push(api, rows)
+    assert first["created"] == len(rows), first
+    again_s, again = api_push(api, rows)
+    assert again["unchanged"] == len(rows), again
+    copy_s = copy_rows(url, rows)
+
+    code = list_fixture()
+    api_list(api, code, PAGE)  # warm up: connections, caches
+    list_s, listed = api_list(api, code, PAGE)
+    one_s, listed_once = api_list(api, code, LIST_ROWS)
+    sql_s, read = sql_list(url, code)
+    assert listed == listed_once == read == LIST_ROWS, (listed, read)
+
+    n = len(rows)
+    print(f"values: {n:,} in batches of {BATCH:,}, database {url}")
+    for label, seconds in (
+        ("API values/bulk/, first push", push_s),
+        ("API values/bulk/, re-push (unchanged)", again_s),
+        ("psycopg COPY, scratch table", copy_s),
+    ):
+        print(f"{label:40}: {seconds:6.2f} s {n / seconds:12,.0f} values/s")
+    print(f"ratio API first push / COPY rate       : 1 : {push_s / copy_s:.1f}")
+    for label, seconds in (
+        (f"API, {LIST_ROWS // PAGE} pages of {PAGE:,}", list_s),
+        (f"API, 1 page of {LIST_ROWS:,}", one_s),
+        ("raw SQL, one query", sql_s),
+    ):
+        print(
+            f"list {LIST_ROWS:,} values, {label:22}: {seconds * 1000:8.1f} ms"
+            f"  ({seconds / sql_s:.1f}× raw SQL)"
+        )
+
+
+if __name__ == "__main__":
+    main()

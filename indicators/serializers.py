@@ -1,0 +1,388 @@
+"""The indicators API's input and output shapes (ARCHITECTURE.md §5).
+
+Value batches of up to ``MAX_BATCH_ITEMS`` items are checked by
+``value_items_parse``, a plain function, not by a serializer per item: DRF's
+per-field machinery costs ~0.1 ms an item, seconds for a large batch. The
+``ValueItemInput`` serializers below describe the same items for the schema.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from core.api import TooLarge
+from core.models import Organisation
+from strategy.models import Goal
+
+from .forms import RESERVED_CODES
+from .models import Direction, Frequency, Indicator, Unit
+from .parsing import InputError, decimal_parse, period_label, period_parse, text_check
+from .services import ValueInput
+
+# At least 10,000 items per request, as the contract promises integrations.
+MAX_BATCH_ITEMS = 50_000
+MAX_COMMENT = 2_000
+NON_FIELD = "non_field_errors"
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """``57.000000`` → ``"57"``, ``57.500000`` → ``"57.5"``: no exponent.
+
+    The same text as the serializers' ``DecimalField(normalize_output=True)``.
+    """
+    if value is None:
+        return None
+    return format(value.normalize(), "f")
+
+
+# --- Indicators ----------------------------------------------------------------
+
+
+class IndicatorOutput(serializers.Serializer):
+    code = serializers.CharField()
+    goal = serializers.CharField(source="goal.code")
+    name = serializers.CharField(source="name_nb")
+    name_en = serializers.CharField()
+    description = serializers.CharField()
+    unit = serializers.ChoiceField(choices=Unit.choices)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    baseline_value = serializers.DecimalField(
+        max_digits=20, decimal_places=6, allow_null=True, normalize_output=True
+    )
+    baseline_year = serializers.IntegerField(allow_null=True)
+    target_value = serializers.DecimalField(
+        max_digits=20, decimal_places=6, allow_null=True, normalize_output=True
+    )
+    target_year = serializers.IntegerField()
+    limit = serializers.DecimalField(
+        max_digits=20, decimal_places=6, allow_null=True, normalize_output=True
+    )
+    frequency = serializers.ChoiceField(choices=Frequency.choices)
+    data_source = serializers.CharField()
+    owner = serializers.CharField(source="owner.name", allow_null=True)
+    is_demo = serializers.BooleanField()
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so that a typo is not silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(k) for k in set(data) - set(self.fields))
+            if unknown:
+                raise ValidationError(
+                    {name: [_("Unknown field.")] for name in unknown[:20]}
+                )
+        return super().to_internal_value(data)
+
+
+def _decimal(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=20, decimal_places=6, allow_null=True, required=False, **kwargs
+    )
+
+
+def _year(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=2000, max_value=2100, **kwargs)
+
+
+class IndicatorInput(StrictSerializer):
+    """A new indicator: codes for the goal, the owner organisation's name."""
+
+    code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)
+    goal = serializers.SlugRelatedField(slug_field="code", queryset=Goal.objects)
+    name = serializers.CharField(max_length=300, source="name_nb")
+    name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=10_000, required=False, allow_blank=True
+    )
+    unit = serializers.ChoiceField(choices=Unit.choices)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    baseline_value = _decimal()
+    baseline_year = _year(allow_null=True, required=False)
+    target_value = _decimal()
+    target_year = _year(required=False)
+    limit = _decimal()
+    frequency = serializers.ChoiceField(choices=Frequency.choices)
+    data_source = serializers.CharField(
+        max_length=300, required=False, allow_blank=True
+    )
+    owner = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Organisation.objects,
+        allow_null=True,
+        required=False,
+    )
+
+    def validate_code(self, code: str) -> str:
+        if code.lower() in RESERVED_CODES:
+            raise ValidationError(
+                _("“%(code)s” is reserved by the page addresses; choose another.")
+                % {"code": code}
+            )
+        return code
+
+
+class IndicatorPatchInput(IndicatorInput):
+    """Changed fields only; a new baseline or target needs why and from when."""
+
+    change_reason = serializers.CharField(
+        max_length=2_000, required=False, allow_blank=True
+    )
+    effective_from = serializers.DateField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+        # The code identifies the indicator in URLs, files and integrations.
+        self.fields.pop("code")
+
+
+# --- Values ----------------------------------------------------------------------
+
+
+class ValueItemInput(serializers.Serializer):
+    """One value for the indicator in the URL (documentation of the shape)."""
+
+    period = serializers.CharField(help_text="2024, 2024-Q3 or 2024-06")
+    value = serializers.CharField(help_text='A decimal as a string: "57.0"')
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why a value changes; required for a correction.",
+    )
+
+
+class BulkValueItemInput(ValueItemInput):
+    indicator = serializers.CharField(help_text="The indicator's code")
+
+
+class ValueOutcomeOutput(serializers.Serializer):
+    indicator = serializers.CharField()
+    period = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["created", "revised", "unchanged"])
+
+
+class ValueBatchOutput(serializers.Serializer):
+    created = serializers.IntegerField()
+    revised = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    items = ValueOutcomeOutput(many=True)
+
+
+class ValueOutput(serializers.Serializer):
+    """A value as the contract names it; ``value_rows`` builds these for lists."""
+
+    indicator = serializers.CharField()
+    period = serializers.CharField()
+    value = serializers.CharField()
+    status = serializers.CharField()
+    comment = serializers.CharField()
+    source = serializers.CharField()
+    entered_by = serializers.CharField(allow_null=True)
+    entered_at = serializers.DateTimeField()
+    approved_by = serializers.CharField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+
+
+VALUE_COLUMNS = (
+    "period_start",
+    "granularity",
+    "value",
+    "status",
+    "comment",
+    "source",
+    "entered_by__username",
+    "entered_at",
+    "approved_by__username",
+    "approved_at",
+)
+
+
+def value_rows(rows, *, indicator_code: str) -> list[dict]:
+    """``ValueOutput`` dicts from ``.values(*VALUE_COLUMNS)`` rows, fast.
+
+    Datetimes stay datetimes: the orjson renderer writes them as ISO 8601.
+    """
+    return [
+        {
+            "indicator": indicator_code,
+            "period": period_label(row["period_start"], row["granularity"]),
+            "value": decimal_text(row["value"]),
+            "status": row["status"],
+            "comment": row["comment"],
+            "source": row["source"],
+            "entered_by": row["entered_by__username"],
+            "entered_at": row["entered_at"],
+            "approved_by": row["approved_by__username"],
+            "approved_at": row["approved_at"],
+        }
+        for row in rows
+    ]
+
+
+class ValueRefInput(StrictSerializer):
+    """A period's value waiting for approval, named by indicator and period."""
+
+    indicator = serializers.CharField(max_length=40)
+    period = serializers.CharField(max_length=10)
+
+
+class RejectInput(StrictSerializer):
+    reason = serializers.CharField(max_length=2_000)
+    items = ValueRefInput(many=True, allow_empty=False, max_length=MAX_BATCH_ITEMS)
+
+
+class ApproveInput(StrictSerializer):
+    items = ValueRefInput(many=True, allow_empty=False, max_length=MAX_BATCH_ITEMS)
+
+
+class ValueDecisionOutput(serializers.Serializer):
+    approved = serializers.IntegerField(required=False)
+    rejected = serializers.IntegerField(required=False)
+    items = ValueRefInput(many=True)
+
+
+class ProgressOutput(serializers.Serializer):
+    indicator = serializers.CharField(source="indicator.code")
+    as_of = serializers.DateField()
+    computed_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    method = serializers.CharField()
+    progress_value = serializers.FloatField(allow_null=True)
+    components = serializers.DictField()
+    explanation = serializers.DictField()
+
+
+# --- Fast batch parsing --------------------------------------------------------------
+
+ITEM_FIELDS = {"period", "value", "comment"}
+BULK_ITEM_FIELDS = ITEM_FIELDS | {"indicator"}
+
+
+def batch_items(data: Any, *, single_allowed: bool) -> list:
+    """The body as a list of items; 413 above the limit, 400 if not a list."""
+    if single_allowed and isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        expected = (
+            _("Send an object or a list of objects.")
+            if single_allowed
+            else _("Send a list of objects.")
+        )
+        raise ValidationError({NON_FIELD: [expected]})
+    if not data:
+        raise ValidationError({NON_FIELD: [_("Send at least one item.")]})
+    batch_size_check(data)
+    return data
+
+
+def batch_size_check(items: Any) -> None:
+    """413 stating the limit when a list has more than ``MAX_BATCH_ITEMS``."""
+    if isinstance(items, list) and len(items) > MAX_BATCH_ITEMS:
+        raise TooLarge(
+            _("At most %(limit)d items per request; this one has %(n)d.")
+            % {"limit": MAX_BATCH_ITEMS, "n": len(items)}
+        )
+
+
+def item_shape_errors(item: Any, fields: set[str]) -> dict[str, list[str]]:
+    """What is structurally wrong with one raw item (types, unknown fields)."""
+    if not isinstance(item, dict):
+        return {NON_FIELD: [_("Each item must be an object.")]}
+    errors = {str(k): [_("Unknown field.")] for k in item if k not in fields}
+    for name in fields - {"comment"}:
+        if item.get(name) in (None, ""):
+            errors[name] = [_("This field is required.")]
+    for name in fields - {"value"}:
+        if name in item and item[name] is not None and not isinstance(item[name], str):
+            errors[name] = [_("Send a string.")]
+    value = item.get("value")
+    if isinstance(value, bool) or not isinstance(value, str | int | float | None):
+        errors["value"] = [_('Send the value as a string, e.g. "57.0".')]
+    return errors
+
+
+def value_items_parse(
+    items: list,
+    indicators: dict[str, Indicator],
+    *,
+    code: str | None = None,
+    today: dt.date,
+) -> list[ValueInput]:
+    """Checked ``ValueInput``s, or ValidationError with errors by item index.
+
+    ``indicators`` maps codes to indicators; each item has passed
+    ``item_shape_errors`` and names its indicator, unless ``code`` names the
+    one indicator of every item. A batch repeats the same few periods and
+    many of its numbers, so each distinct text is parsed once.
+    """
+    parse = _BatchParser(today)
+    parsed, errors = [], {}
+    for i, item in enumerate(items):
+        indicator = indicators.get(code or item["indicator"])
+        if indicator is None:
+            errors[str(i)] = {"indicator": [_("No indicator has this code.")]}
+            continue
+        try:
+            parsed.append(parse.item(item, indicator))
+        except ValidationError as exc:
+            errors[str(i)] = exc.detail
+    if errors:
+        raise ValidationError(errors)
+    return parsed
+
+
+class _BatchParser:
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.periods: dict[tuple[str, str], dt.date | InputError] = {}
+        self.numbers: dict[str, Decimal | InputError] = {}
+
+    def item(self, item: dict, indicator: Indicator) -> ValueInput:
+        period = self._period(item["period"], indicator.frequency)
+        value = self._number(str(item["value"]))
+        errors = {
+            name: [str(result)]
+            for name, result in (("period", period), ("value", value))
+            if isinstance(result, InputError)
+        }
+        try:
+            comment = _comment_parse(item.get("comment") or "")
+        except InputError as exc:
+            errors["comment"] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
+        return ValueInput(
+            indicator=indicator, period_start=period, value=value, comment=comment
+        )
+
+    def _period(self, text: str, frequency: str):
+        key = (text, frequency)
+        if key not in self.periods:
+            self.periods[key] = _or_error(
+                period_parse, text, frequency=frequency, today=self.today
+            )
+        return self.periods[key]
+
+    def _number(self, text: str):
+        if text not in self.numbers:
+            self.numbers[text] = _or_error(decimal_parse, text)
+        return self.numbers[text]
+
+
+def _or_error(parse, *args, **kwargs):
+    try:
+        return parse(*args, **kwargs)
+    except InputError as exc:
+        return exc
+
+
+def _comment_parse(text: str) -> str:
+    if len(text) > MAX_COMMENT:
+        raise InputError(_("At most %(n)d characters.") % {"n": MAX_COMMENT})
+    return text_check(text) if text else ""
