@@ -33,14 +33,18 @@ ErrorOutput = inline_serializer(
     },
 )
 
-READ_ERRORS = {
-    401: OpenApiResponse(ErrorOutput, description="No key, unknown or revoked key."),
-    403: OpenApiResponse(ErrorOutput, description="The role does not allow this."),
-    429: OpenApiResponse(ErrorOutput, description="Throttled; see Retry-After."),
-}
 NOT_FOUND = {404: OpenApiResponse(ErrorOutput, description="No such resource.")}
 BAD_REQUEST = {
     400: OpenApiResponse(ErrorOutput, description="Invalid input; see details.")
+}
+# Every operation can meet these: any query parameter may be invalid (400) and
+# a page past the end of a list does not exist (404).
+READ_ERRORS = {
+    **BAD_REQUEST,
+    401: OpenApiResponse(ErrorOutput, description="No key, unknown or revoked key."),
+    403: OpenApiResponse(ErrorOutput, description="The role does not allow this."),
+    **NOT_FOUND,
+    429: OpenApiResponse(ErrorOutput, description="Throttled; see Retry-After."),
 }
 UNSUPPORTED = {415: OpenApiResponse(ErrorOutput, description="Send application/json.")}
 CONFLICT = {
