@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation, User
 from indicators.models import Indicator
-from initiatives.models import Initiative
+from initiatives.models import Delivery, Initiative
 from strategy.models import Goal
 
 from .models import AgendaItemKind, MembershipRole
@@ -39,6 +39,14 @@ class AgendaItemForm(forms.Form):
     initiatives = forms.ModelMultipleChoiceField(
         label=_("Initiatives"),
         queryset=Initiative.objects.order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    deliveries = forms.ModelMultipleChoiceField(
+        label=_("Roadmap deliveries"),
+        queryset=Delivery.objects.filter(removed_in_version="")
+        .select_related("initiative")
+        .order_by("initiative__code", "name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )

@@ -27,7 +27,7 @@ def content_hash(content: dict) -> str:
 
 def meeting_pack_content(*, meeting: Meeting, as_of: dt.date) -> dict:
     """Everything the pack shows, as JSON-ready data. A fixed number of queries."""
-    items = list(meeting_agenda(meeting=meeting).prefetch_related("deliveries"))
+    items = list(meeting_agenda(meeting=meeting))
     indicator_ids = sorted({i.pk for item in items for i in item.indicators.all()})
     snapshots = snapshots_as_of(indicator_ids=indicator_ids, as_of=as_of)
     series = indicator_series(indicator_ids=indicator_ids, as_of=as_of)

@@ -60,6 +60,7 @@ def meeting_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
         "goals",
         "indicators",
         "initiatives",
+        "deliveries",
         Prefetch(
             "decisions",
             queryset=Decision.objects.order_by("decided_on").prefetch_related(

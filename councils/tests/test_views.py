@@ -94,6 +94,19 @@ def test_secretariat_adds_a_numbered_case_linked_to_an_indicator(
     assert "1/26" in page and indicator.code in page
 
 
+def test_case_links_a_roadmap_delivery(client, secretariat, meeting):
+    from tests.factories import DeliveryFactory
+
+    delivery = DeliveryFactory(name="Pasientens legemiddelliste")
+    client.force_login(secretariat)
+    url = reverse("councils:item_new", args=[meeting.pk])
+    data = {"title": "Veikart", "kind": "orientering", "deliveries": [delivery.pk]}
+    assert client.post(url, data).status_code == 302
+    assert list(AgendaItem.objects.get().deliveries.all()) == [delivery]
+    page = client.get(reverse("councils:meeting", args=[meeting.pk])).content.decode()
+    assert "Pasientens legemiddelliste" in page
+
+
 def test_case_on_locked_minutes_is_refused_with_a_message(client, secretariat, meeting):
     meeting_status_set(meeting=meeting, status="minutes_approved")
     client.force_login(secretariat)
@@ -178,6 +191,6 @@ def test_meeting_page_query_count_does_not_grow(
 ):
     meeting = _meeting_with_items(council, count)
     client.force_login(council_member)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("councils:meeting", args=[meeting.pk]))
     assert response.status_code == 200
