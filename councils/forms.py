@@ -94,3 +94,47 @@ class MembershipForm(forms.Form):
         ),
         required=False,
     )
+
+
+class PlanAdjustForm(forms.Form):
+    """One decision's adjustment of the plan: a target and/or a priority."""
+
+    reason = forms.CharField(
+        label=_("Why the plan changes"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.order_by("code"),
+        required=False,
+    )
+    target_value = forms.DecimalField(
+        label=_("New target value"),
+        required=False,
+        localize=True,
+        max_digits=20,
+        decimal_places=6,
+    )
+    target_year = forms.IntegerField(
+        label=_("Target year"), required=False, min_value=2000, max_value=2100
+    )
+    initiative = forms.ModelChoiceField(
+        label=_("Initiative"),
+        queryset=Initiative.objects.order_by("code"),
+        required=False,
+    )
+    priority = forms.IntegerField(
+        label=_("New priority (1 is highest)"),
+        required=False,
+        min_value=1,
+        max_value=99,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("indicator") and not data.get("initiative"):
+            raise forms.ValidationError(
+                _("Choose an indicator or an initiative to adjust.")
+            )
+        if data.get("indicator") and data.get("target_value") is None:
+            self.add_error("target_value", _("Give the new target value."))
+        return data

@@ -25,5 +25,6 @@ urlpatterns = [
     path("meetings/<int:pk>/items/new/", views.agenda_item_create, name="item_new"),
     path("items/<int:pk>/decision/", views.decision_create, name="decision_new"),
     path("decisions/<int:pk>/amend/", views.decision_amend, name="decision_amend"),
+    path("decisions/<int:pk>/plan/", views.decision_adjust_plan, name="decision_plan"),
     path("decisions/<int:pk>/actions/new/", views.follow_up_create, name="action_new"),
 ]

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.roles import DASHBOARD_READERS, Role, role_required
+from strategy.services import PlanAdjustmentError, plan_adjust
 
 from . import selectors, services
 from .forms import (
@@ -18,6 +20,7 @@ from .forms import (
     FollowUpForm,
     MeetingForm,
     MembershipForm,
+    PlanAdjustForm,
 )
 from .models import MeetingPackPdf, MeetingSnapshot, MeetingStatus, PackPdfStatus
 from .pack_view import pack_view
@@ -62,7 +65,7 @@ def _form_page(request, form, template, ctx, on_valid):
     if request.method == "POST" and form.is_valid():
         try:
             return on_valid(form.cleaned_data)
-        except (services.CouncilRuleError, ValidationError) as exc:
+        except (services.CouncilRuleError, PlanAdjustmentError, ValidationError) as exc:
             form.add_error(None, getattr(exc, "messages", [str(exc)]))
     status = 400 if form.errors else 200
     return render(request, template, {"form": form, **ctx}, status=status)
@@ -243,3 +246,27 @@ def meeting_pack_pdf(request, snapshot_pk):
         return response
     ctx = {"snapshot": snapshot, "pdf": pdf}
     return render(request, "councils/pack_pdf_status.html", ctx, status=202)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def decision_adjust_plan(request, pk):
+    decision = selectors.decision_get(pk=pk)
+    meeting = decision.agenda_item.meeting
+
+    def adjust(data):
+        version = plan_adjust(decision=decision, user=request.user, **data)
+        messages.success(
+            request,
+            _("Plan version %(number)s was made.") % {"number": version.number},
+        )
+        return redirect(f"{reverse('strategy:plan')}?to={version.number}")
+
+    ctx = {
+        "council": meeting.council,
+        "meeting": meeting,
+        "heading": _("Adjust the plan by the decision in case %(number)s")
+        % {"number": decision.agenda_item.case_number},
+    }
+    form = PlanAdjustForm(request.POST or None)
+    return _form_page(request, form, "councils/form.html", ctx, adjust)

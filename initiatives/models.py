@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -64,6 +65,10 @@ class Initiative(models.Model):
         related_name="initiatives",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Set by council decisions through plan versions (1 is the highest).
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     sources = models.JSONField(_("sources"), default=list, blank=True)
 
     history = HistoricalRecords(

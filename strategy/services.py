@@ -2,13 +2,21 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.upsert import UpsertCounts, upsert
 from councils.services import councils_load_from_seed
 from indicators.snapshots import METHOD_VERSION, fingerprint, last_fingerprints
 from initiatives.services import initiatives_load_from_seed, phases_load_from_seed
 
-from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
+from .models import (
+    Goal,
+    GoalProgress,
+    PlanVersion,
+    ProgressStatus,
+    Strategy,
+    SubGoal,
+)
 from .rollup import goal_rollup
 from .seed import Seed, SeedGoal
 from .selectors import goal_indicator_ids, indicator_scores_as_of
@@ -130,3 +138,91 @@ def _snapshot_input(pk: int, scores: dict) -> tuple[int, str, float | None]:
     """An indicator without a snapshot yet counts as not assessable."""
     status, score = scores.get(pk, (ProgressStatus.NOT_AVAILABLE.value, None))
     return (pk, status, score)
+
+
+class PlanAdjustmentError(ValueError):
+    """The adjustment cannot be made; nothing was written."""
+
+
+def plan_state() -> dict:
+    """The adjustable plan as it stands: targets and priorities, as JSON data."""
+    from indicators.models import Indicator
+    from initiatives.models import Initiative
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return {
+        "indicators": {
+            row["code"]: {
+                "baseline_value": text(row["baseline_value"]),
+                "baseline_year": row["baseline_year"],
+                "target_value": text(row["target_value"]),
+                "target_year": row["target_year"],
+            }
+            for row in Indicator.objects.values(
+                "code", "baseline_value", "baseline_year", "target_value", "target_year"
+            )
+        },
+        "initiatives": {
+            code: {"priority": priority}
+            for code, priority in Initiative.objects.values_list("code", "priority")
+        },
+    }
+
+
+@transaction.atomic
+def plan_adjust(
+    *,
+    decision,
+    user,
+    reason: str,
+    indicator=None,
+    target_value=None,
+    target_year: int | None = None,
+    initiative=None,
+    priority: int | None = None,
+) -> PlanVersion:
+    """Adjust the realization plan by a council decision; a new plan version.
+
+    A target change goes through the indicator service, so it is recorded and
+    applies from the decision's date; the first adjustment also stores the
+    plan as it was before, as version 1.
+    """
+    from indicators.services import indicator_update
+
+    if not reason.strip():
+        raise PlanAdjustmentError(_("Say why the plan changes."))
+    if indicator is None and initiative is None:
+        raise PlanAdjustmentError(_("Choose an indicator or an initiative to adjust."))
+    # Two adjustments at once must not take the same version number.
+    last = PlanVersion.objects.select_for_update().order_by("-number").first()
+    if last is None:
+        last = PlanVersion.objects.create(
+            number=1,
+            summary=_("The plan before the first adjustment"),
+            content=plan_state(),
+            created_by=user,
+        )
+    if indicator is not None:
+        fields = {"target_value": target_value}
+        if target_year is not None:
+            fields["target_year"] = target_year
+        indicator_update(
+            indicator=indicator,
+            user=user,
+            fields=fields,
+            change_reason=reason.strip(),
+            effective_from=decision.decided_on,
+        )
+    if initiative is not None:
+        initiative.priority = priority
+        initiative.full_clean()
+        initiative.save(update_fields=["priority"])
+    return PlanVersion.objects.create(
+        number=last.number + 1,
+        decision=decision,
+        summary=reason.strip(),
+        content=plan_state(),
+        created_by=user,
+    )

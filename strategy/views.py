@@ -4,6 +4,8 @@ from core.asof import AsOfError, as_of_from
 from core.roles import DASHBOARD_READERS, role_required
 
 from .charts import GoalStatusCounts, status_distribution_chart
+from .models import PlanVersion
+from .plan import plan_diff
 from .selectors import goal_page, strategy_dashboard
 
 
@@ -41,3 +43,31 @@ def goal_detail(request, code):
     page = goal_page(code=code, as_of=as_of)
     ctx = {"page": page, "as_of": page.as_of, "as_of_chosen": as_of is not None}
     return render(request, "strategy/goal.html", ctx)
+
+
+@role_required(*DASHBOARD_READERS)
+def plan_versions(request):
+    """The plan versions, and what changed between two of them."""
+    versions = list(
+        PlanVersion.objects.select_related(
+            "decision__agenda_item__meeting__council", "created_by"
+        ).order_by("-number")
+    )
+    by_number = {str(v.number): v for v in versions}
+    newer = by_number.get(request.GET.get("to", ""), versions[0] if versions else None)
+    older_default = versions[1] if len(versions) > 1 else None
+    older = by_number.get(request.GET.get("from", ""), older_default)
+    unknown = [
+        value
+        for key in ("from", "to")
+        if (value := request.GET.get(key)) and value not in by_number
+    ]
+    changes = plan_diff(older.content, newer.content) if older and newer else []
+    ctx = {
+        "versions": versions,
+        "older": older,
+        "newer": newer,
+        "changes": changes,
+        "unknown": unknown,
+    }
+    return render(request, "strategy/plan.html", ctx, status=404 if unknown else 200)
