@@ -5,6 +5,7 @@ from core.admin_mixins import ReadOnlyAdminMixin
 
 from .models import (
     AgendaItem,
+    AgendaItemAttachment,
     Council,
     Decision,
     DecisionAmendment,
@@ -118,3 +119,8 @@ class FollowUpActionAdmin(SimpleHistoryAdmin):
 class MeetingPackPdfAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("snapshot", "status", "requested_at", "finished_at")
     exclude = ("pdf",)
+
+
+@admin.register(AgendaItemAttachment)
+class AgendaItemAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "agenda_item", "size", "uploaded_by", "uploaded_at")

@@ -138,3 +138,10 @@ class PlanAdjustForm(forms.Form):
         if data.get("indicator") and data.get("target_value") is None:
             self.add_error("target_value", _("Give the new target value."))
         return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Document"),
+        help_text=_("PDF, Word, Excel, PowerPoint, PNG or JPEG; at most 20 MB."),
+    )

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -368,3 +370,41 @@ class MeetingPackPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} ({self.get_status_display()})"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # A random name on disk: the original name is kept in the row only.
+    return f"attachments/{instance.agenda_item_id}/{uuid.uuid4().hex}"
+
+
+class AgendaItemAttachment(models.Model):
+    """A document attached to a case (saksdokument)."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["agenda_item", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -61,6 +61,7 @@ def meeting_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
         "indicators",
         "initiatives",
         "deliveries",
+        "attachments",
         Prefetch(
             "decisions",
             queryset=Decision.objects.order_by("decided_on").prefetch_related(

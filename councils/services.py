@@ -13,6 +13,7 @@ from strategy.seed import SeedCouncil
 from .models import (
     ActionStatus,
     AgendaItem,
+    AgendaItemAttachment,
     Council,
     Decision,
     DecisionAmendment,
@@ -269,3 +270,23 @@ def meeting_pack_pdf_make(*, snapshot_id: int) -> MeetingPackPdf:
     pdf.finished_at = timezone.now()
     pdf.save(update_fields=["pdf", "status", "finished_at"])
     return pdf
+
+
+def attachment_add(*, agenda_item: AgendaItem, upload, user) -> AgendaItemAttachment:
+    """Attach a checked document to a case (refused once minutes are locked)."""
+    from django.conf import settings
+
+    from core.uploads import document_check
+
+    _ensure_unlocked(agenda_item.meeting)
+    content_type = document_check(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    attachment = AgendaItemAttachment(
+        agenda_item=agenda_item,
+        name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment

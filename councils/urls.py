@@ -24,6 +24,12 @@ urlpatterns = [
     path("packs/<int:snapshot_pk>/pdf/", views.meeting_pack_pdf, name="pack_pdf"),
     path("meetings/<int:pk>/items/new/", views.agenda_item_create, name="item_new"),
     path("items/<int:pk>/decision/", views.decision_create, name="decision_new"),
+    path(
+        "items/<int:pk>/attachments/new/",
+        views.attachment_create,
+        name="attachment_new",
+    ),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("decisions/<int:pk>/amend/", views.decision_amend, name="decision_amend"),
     path("decisions/<int:pk>/plan/", views.decision_adjust_plan, name="decision_plan"),
     path("decisions/<int:pk>/actions/new/", views.follow_up_create, name="action_new"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,20 @@ from . import selectors, services
 from .forms import (
     AgendaItemForm,
     AmendmentForm,
+    AttachmentForm,
     DecisionForm,
     FollowUpForm,
     MeetingForm,
     MembershipForm,
     PlanAdjustForm,
 )
-from .models import MeetingPackPdf, MeetingSnapshot, MeetingStatus, PackPdfStatus
+from .models import (
+    AgendaItemAttachment,
+    MeetingPackPdf,
+    MeetingSnapshot,
+    MeetingStatus,
+    PackPdfStatus,
+)
 from .pack_view import pack_view
 
 EDITORS = (Role.SECRETARIAT,)
@@ -270,3 +277,43 @@ def decision_adjust_plan(request, pk):
     }
     form = PlanAdjustForm(request.POST or None)
     return _form_page(request, form, "councils/form.html", ctx, adjust)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def attachment_create(request, pk):
+    item = selectors.agenda_item_get(pk=pk)
+    meeting = item.meeting
+
+    def attach(data):
+        services.attachment_add(
+            agenda_item=item, upload=data["file"], user=request.user
+        )
+        messages.success(request, _("The document was attached."))
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {
+        "council": meeting.council,
+        "meeting": meeting,
+        "heading": _("Attach a document to case %(number)s")
+        % {"number": item.case_number},
+        "multipart": True,
+    }
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    return _form_page(request, form, "councils/form.html", ctx, attach)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def attachment_download(request, pk):
+    attachment = get_object_or_404(AgendaItemAttachment, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )

@@ -158,6 +158,12 @@ STATICFILES_FINDERS = [
 # Debian's Chromium: Plotly's chart export for meeting-pack PDFs drives it.
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
 
+# Uploaded case documents: outside the static files, served only through a
+# view that checks the reader's role.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 2**20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+
 # --- Celery -----------------------------------------------------------------
 # No broker configured: run tasks in-process (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

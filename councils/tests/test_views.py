@@ -191,6 +191,6 @@ def test_meeting_page_query_count_does_not_grow(
 ):
     meeting = _meeting_with_items(council, count)
     client.force_login(council_member)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("councils:meeting", args=[meeting.pk]))
     assert response.status_code == 200
