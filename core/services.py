@@ -8,6 +8,12 @@ from .models import ApiKey, HealthPing, User
 from .roles import Role
 
 
+def role_group(role: Role) -> Group:
+    """The auth group of a role. The migration creates them; a database flushed
+    since (transactional tests, a restored dump) gets them back here."""
+    return Group.objects.get_or_create(name=role.value)[0]
+
+
 def health_ping_record(*, token: str, worker: str) -> HealthPing:
     """Record that a task ran; a repeated token changes nothing (idempotent)."""
     ping, _created = HealthPing.objects.get_or_create(
@@ -41,7 +47,7 @@ def demo_users_reset() -> list[tuple[Role, str, str]]:
         user.is_staff = is_admin
         user.is_superuser = is_admin
         user.save()
-        user.groups.set([Group.objects.get(name=role.value)])
+        user.groups.set([role_group(role)])
         logins.append((role, username, password))
     return logins
 
@@ -71,7 +77,7 @@ def api_key_create(*, name: str, role: Role, scopes: list[str]) -> tuple[ApiKey,
     if User.objects.filter(username=username).exists():
         raise ApiKeyError(f"The user {username!r} already exists.")
     user = User.objects.create_user(username=username)  # no password: keys only
-    user.groups.set([Group.objects.get(name=role.value)])
+    user.groups.set([role_group(role)])
     secret = secrets.token_urlsafe(32)
     raw_key = f"{KEY_PREFIX}{secret}"
     key = ApiKey.objects.create(

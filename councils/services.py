@@ -1,12 +1,12 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role
+from core.services import role_group
 from core.upsert import UpsertCounts, upsert
 from strategy.seed import SeedCouncil
 
@@ -222,7 +222,7 @@ def membership_add(
     membership.full_clean()
     membership.save()
     if user is not None:
-        user.groups.add(Group.objects.get_or_create(name=Role.COUNCIL_MEMBER.value)[0])
+        user.groups.add(role_group(Role.COUNCIL_MEMBER))
     return membership
 
 

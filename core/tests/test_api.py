@@ -159,3 +159,16 @@ def test_roles_that_may_read(real_strategy):
         client = APIClient()
         client.force_authenticate(UserFactory(roles=[role]))
         assert client.get(GOALS).status_code == 200, role
+
+
+def test_create_api_key_works_after_the_role_groups_were_flushed(real_strategy):
+    """A flushed database (transactional tests, a restored dump) lost the groups
+    the migration made; creating a key must not fail on that."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.all().delete()
+    raw = create_key("--name", "etter-flush", "--role", "Integrasjon")
+    assert ApiKey.objects.get(name="etter-flush").user.groups.get().name == (
+        "Integrasjon"
+    )
+    assert raw.startswith("ehs_")
