@@ -1,6 +1,19 @@
+import logging
+
 from django.conf import settings
+from django.contrib.sessions.middleware import (
+    SessionMiddleware as DjangoSessionMiddleware,
+)
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy
+
+logger = logging.getLogger(__name__)
+SERVICE_UNAVAILABLE = gettext_lazy(
+    "The service is temporarily unavailable. Please try again in a moment."
+)
 
 
 class ChosenLanguageMiddleware:
@@ -48,3 +61,51 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database outage answers 503 with a clear page, never a stack trace.
+
+    Connections are health-checked before reuse (CONN_HEALTH_CHECKS), so once
+    the database is back the next request succeeds without a restart.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s", exception.__class__.__name__)
+        if request.path.startswith("/api/"):
+            from .api_errors import error_body
+
+            response = JsonResponse(
+                error_body(503, str(SERVICE_UNAVAILABLE)), status=503
+            )
+            response["Retry-After"] = "30"
+            return response
+        response = HttpResponse(
+            render_to_string("503.html"), status=503, content_type="text/html"
+        )
+        response["Retry-After"] = "30"
+        return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, but leaving the session alone on a server error.
+
+    Django skips saving on 5xx but still reads the session's expiry first,
+    which queries the database: during a database outage that turned the
+    clear 503 page into a 500.
+    """
+
+    def process_response(self, request, response):
+        if response.status_code >= 500:
+            return response
+        return super().process_response(request, response)
