@@ -580,7 +580,9 @@ def indicator_update(
                 indicator, user, before, change_reason, effective_from
             )
         indicator._history_user = user
-        indicator._change_reason = change_reason or None
+        # The history row's reason column holds 100 characters; the full text
+        # is kept on the IndicatorTargetChange.
+        indicator._change_reason = change_reason[:100] or None
         indicator.save()
         progress_recompute_enqueue([indicator.pk])
     return indicator

@@ -223,6 +223,19 @@ def test_target_change_needs_reason_and_date_then_is_recorded(m1, secretariat):
     assert change.previous["target_value"] == "80.000000"
 
 
+def test_a_long_change_reason_is_kept_whole(m1, secretariat):
+    """Found by schemathesis: the history row's 100-character reason column
+    made PostgreSQL refuse a long reason (a 500)."""
+    reason = "Begrunnelse " * 150  # within the 2,000 characters the API accepts
+    response = session(secretariat).patch(
+        f"{API}/indicators/M1-A/",
+        {"target_value": "85", "change_reason": reason, "effective_from": "2026-03-12"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert IndicatorTargetChange.objects.get(indicator=m1).reason == reason.strip()
+
+
 def test_patch_changes_only_the_fields_sent(m1, secretariat):
     response = session(secretariat).patch(
         f"{API}/indicators/M1-A/", {"name_en": "Share"}, format="json"
