@@ -72,9 +72,13 @@ def indicator_series(
     cutoff (approval and supersession stamped a moment apart), the later
     approval wins.
     """
+    ids = list(indicator_ids)
+    if not ids:
+        # The raw-SQL path on PostgreSQL cannot compile an empty IN list.
+        return {}
     rows = _values_as_floats(
         IndicatorValue.objects.filter(official_at(as_of_cutoff(as_of)))
-        .filter(indicator_id__in=list(indicator_ids))
+        .filter(indicator_id__in=ids)
         .order_by("indicator_id", "period_start", "approved_at")
         .values_list("indicator_id", "period_start", "value")
     )

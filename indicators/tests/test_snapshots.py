@@ -326,3 +326,12 @@ def test_a_target_change_applies_from_its_effective_date():
     after = recompute(dt.date(2025, 6, 1))
     assert after.components["target_value"] == 500.0
     assert after.status == "limited_progress"
+
+
+@pytest.mark.django_db
+def test_series_of_no_indicators_is_empty():
+    """A meeting pack without indicators asked for this; on PostgreSQL the raw
+    query path failed on the empty list (found by the role-matrix test)."""
+    from indicators.snapshots import indicator_series
+
+    assert indicator_series(indicator_ids=[], as_of=dt.date(2026, 1, 1)) == {}
