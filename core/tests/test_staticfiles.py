@@ -18,3 +18,13 @@ def test_collectstatic_picks_up_plotly(tmp_path, settings):
     call_command("collectstatic", interactive=False, verbosity=0)
     assert (tmp_path / PLOTLY_STATIC_PATH).exists()
     assert staticfiles_storage.url(PLOTLY_STATIC_PATH).endswith("plotly.min.js")
+
+
+def test_htmx_is_served_locally_and_loaded_by_every_page(client):
+    path = finders.find("vendor/htmx/htmx.min.js")
+    assert path
+    with open(path, encoding="utf-8") as handle:
+        assert "htmx" in handle.read(200)
+    page = client.get("/login/").content.decode()
+    assert staticfiles_storage.url("vendor/htmx/htmx.min.js") in page
+    assert '"allowEval": false' in page
