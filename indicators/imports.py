@@ -340,10 +340,13 @@ def _job_save_check(job: ValueImport, result: CheckResult, status: str) -> None:
     )
 
 
+@gc_paused()
 def import_check(*, job_id: int) -> None:
     """Dry run: fill the job's report; the job is ``checked`` or ``invalid``."""
     job = ValueImport.objects.get(pk=job_id)
-    if job.status != ImportStatus.PENDING:
+    # "checking": a worker died during the dry run and the task was delivered
+    # again; the dry run writes only this job's report, so it simply runs again.
+    if job.status not in (ImportStatus.PENDING, ImportStatus.CHECKING):
         return  # already checked: running twice changes nothing
     ValueImport.objects.filter(pk=job_id).update(status=ImportStatus.CHECKING)
     result = file_check(

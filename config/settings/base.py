@@ -185,7 +185,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
-    "visibility_timeout": 3600,
+    # A task taken by a worker that dies (acks_late) goes back on the queue
+    # this many seconds after delivery, when a worker next sweeps (at start,
+    # then periodically). Longer than any task's time limit, so a task still
+    # running is never handed out twice; the fault tests shorten it.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
