@@ -3,7 +3,10 @@
 Compares the app's import (dry run, then the all-or-nothing commit through
 ``indicators.services.values_record`` with audit history) with a plain psycopg
 ``COPY`` of the same rows into a scratch table, in the same run, and prints
-the ratio. Uses its own scratch database, dropped and created afresh:
+the ratio; and with the database floor: the same revisions and history rows
+written into the app's own tables with no Python per row (``database_floor``),
+which bounds what any ingest path of this schema can reach. Uses its own
+scratch database, dropped and created afresh:
 
     .venv/bin/python bench/import_values.py
 
@@ -13,6 +16,7 @@ names the scratch database; its name must start with ``bench``.
 Never point BENCH_DATABASE_URL at a database you want to keep.
 """
 
+import datetime as dt
 import os
 import sys
 import time
@@ -29,14 +33,18 @@ PERIODS = 250  # monthly, 2005-01 onwards: 400 * 250 = 100,000 rows
 
 
 def scratch_database(url: str) -> None:
-    """Drop and create the benchmark's own database."""
+    """Drop (closing what is still connected) and create the bench database."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     if not name.startswith("bench"):
         sys.exit(f"refusing to drop {name!r}: the scratch database must be bench*")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)
+            )
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -129,6 +137,55 @@ def copy_import(url: str, content: bytes) -> float:
     return seconds
 
 
+def database_floor(url: str) -> float:
+    """Seconds for the least the database itself must do to store these rows.
+
+    The same 100,000 revisions and their audit rows with no Python per row: a
+    COPY of prepared text into the app's value table and one INSERT … SELECT
+    into its history table, with all their indexes and the (deferred)
+    foreign-key checks, committed. No ingest path of this schema can be faster.
+    """
+    with psycopg.connect(url) as conn:
+        ids = dict(conn.execute("SELECT code, id FROM indicators_indicator"))
+        (user,) = conn.execute(
+            "SELECT id FROM core_user WHERE username = 'bench-sekretariat'"
+        ).fetchone()
+        (last,) = conn.execute(
+            "SELECT coalesce(max(id), 0) FROM indicators_indicatorvalue"
+        ).fetchone()
+        now = dt.datetime.now(dt.UTC).isoformat()
+        data = "".join(
+            f"{ids[f'B{i}']}\t{2005 + m // 12}-{m % 12 + 1:02d}-01\tmonthly\t{m}.5"
+            f"\tsubmitted\timport\t\t{user}\t{now}\t\n"
+            for i in range(INDICATORS)
+            for m in range(PERIODS)
+        )
+        columns = sql.SQL(
+            "id, indicator_id, period_start, granularity, value, status, source, "
+            "comment, entered_by_id, entered_at, approved_by_id, approved_at, "
+            "rejection_reason, supersedes_id, superseded_at"
+        )
+        start = time.perf_counter()
+        with conn.cursor() as cur:
+            with cur.copy(
+                "COPY indicators_indicatorvalue (indicator_id, period_start, "
+                "granularity, value, status, source, comment, entered_by_id, "
+                "entered_at, rejection_reason) FROM STDIN"
+            ) as copy:
+                copy.write(data)
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO indicators_historicalindicatorvalue ({columns}, "
+                    "history_date, history_change_reason, history_type, "
+                    "history_user_id) SELECT {columns}, now(), 'import', '+', %s "
+                    "FROM indicators_indicatorvalue WHERE id > %s"
+                ).format(columns=columns),
+                [user, last],
+            )
+        conn.commit()
+        return time.perf_counter() - start
+
+
 def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     scratch_database(url)
@@ -139,18 +196,23 @@ def main() -> None:
     check_s, commit_s, written = app_import(content, user)
     assert written == rows
     copy_s = copy_import(url, content)
+    floor_s = database_floor(url)
 
     lines = [
         ("app import, dry run", check_s),
         ("app import, commit", commit_s),
         ("app import, dry run + commit", check_s + commit_s),
         ("psycopg COPY, scratch table", copy_s),
+        ("database floor (see docstring)", floor_s),
     ]
     print(f"rows: {rows:,} ({len(content) / 1e6:.1f} MB CSV), database {url}")
     for label, seconds in lines:
         print(f"{label:30}: {seconds:6.2f} s {rows / seconds:12,.0f} rows/s")
     print(f"ratio commit / COPY           : 1 : {commit_s / copy_s:.1f}")
     print(f"ratio dry run + commit / COPY : 1 : {(check_s + commit_s) / copy_s:.1f}")
+    print(f"ratio dry run / COPY          : 1 : {check_s / copy_s:.1f}")
+    print(f"ratio database floor / COPY   : 1 : {floor_s / copy_s:.1f}")
+    print(f"ratio commit / database floor : 1 : {commit_s / floor_s:.1f}")
 
 
 if __name__ == "__main__":
