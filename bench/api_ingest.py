@@ -3,7 +3,8 @@
 Pushes 100,000 values (400 monthly indicators × 250 periods) in batches of
 5,000 through the API (Django's test Client: the whole request path from
 JSON body to response, without a socket), then a plain psycopg ``COPY`` of
-the same rows into a scratch table in the same run, and prints the ratio.
+the same rows into a scratch table in the same run, and prints the ratio,
+and the ratio to the database floor (``import_values.database_floor``).
 Then lists 10,000 values of one indicator through
 ``GET indicators/{code}/values/`` (10 pages of 1,000, then one page of
 10,000) next to one raw SQL read of the same rows and columns. Uses its own
@@ -25,7 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.import_values import INDICATORS, PERIODS, scratch_database  # noqa: E402
+from bench.import_values import (  # noqa: E402
+    INDICATORS,
+    PERIODS,
+    database_floor,
+    scratch_database,
+)
 from bench.import_values import fixtures as import_fixtures  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_p5"
@@ -184,6 +190,7 @@ def main() -> None:
     again_s, again = api_push(api, rows)
     assert again["unchanged"] == len(rows), again
     copy_s = copy_rows(url, rows)
+    floor_s = database_floor(url)
 
     code = list_fixture()
     api_list(api, code, PAGE)  # warm up: connections, caches
@@ -198,9 +205,12 @@ def main() -> None:
         ("API values/bulk/, first push", push_s),
         ("API values/bulk/, re-push (unchanged)", again_s),
         ("psycopg COPY, scratch table", copy_s),
+        ("database floor (import_values.py)", floor_s),
     ):
         print(f"{label:40}: {seconds:6.2f} s {n / seconds:12,.0f} values/s")
     print(f"ratio API first push / COPY rate       : 1 : {push_s / copy_s:.1f}")
+    print(f"ratio database floor / COPY rate       : 1 : {floor_s / copy_s:.1f}")
+    print(f"ratio API first push / database floor  : 1 : {push_s / floor_s:.1f}")
     for label, seconds in (
         (f"API, {LIST_ROWS // PAGE} pages of {PAGE:,}", list_s),
         (f"API, 1 page of {LIST_ROWS:,}", one_s),

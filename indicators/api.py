@@ -76,6 +76,7 @@ from .services import (
     values_reject,
 )
 from .snapshots import snapshot_as_of
+from .staging import gc_paused
 
 VALUE_WRITERS = (Role.SECRETARIAT, Role.INTEGRATION)
 EDITORS = (Role.SECRETARIAT,)
@@ -515,6 +516,7 @@ def values_bulk(request):
     return _values_post(request, BULK_ITEM_FIELDS)
 
 
+@gc_paused()
 def _values_post(request, fields: set[str], *, indicator: Indicator | None = None):
     """Validate a batch as a whole, check the scope, record it all or nothing."""
     items = batch_items(request.data, single_allowed=indicator is not None)
@@ -540,10 +542,12 @@ def _values_post(request, fields: set[str], *, indicator: Indicator | None = Non
     except ValueRejected as exc:
         raise ValidationError(_rejection_details(exc)) from None
     counts = dict.fromkeys(("created", "revised", "unchanged"), 0)
-    outcomes = []
+    outcomes, labels = [], {}
     for p in planned:
         counts[p.outcome] += 1
-        label = period_label(p.item.period_start, p.item.indicator.frequency)
+        key = (p.item.period_start, p.item.indicator.frequency)
+        if (label := labels.get(key)) is None:
+            label = labels[key] = period_label(*key)
         outcomes.append(
             {"indicator": p.item.indicator.code, "period": label, "outcome": p.outcome}
         )

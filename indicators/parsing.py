@@ -15,15 +15,24 @@ from .models import Frequency
 # Thousand separators people type or spreadsheets write: space, no-break
 # space, narrow no-break space, thin space.
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
+# Plain strings: comparing enum members costs more in the per-row loop.
+ANNUAL, QUARTERLY, MONTHLY = (
+    Frequency.ANNUAL.value,
+    Frequency.QUARTERLY.value,
+    Frequency.MONTHLY.value,
+)
 _PERIOD_PATTERNS = (
-    (re.compile(r"^(\d{4})$"), Frequency.ANNUAL),
+    (re.compile(r"^(\d{4})$"), ANNUAL),
     # 2024-Q3, 2024Q3, and Statistics Norway's 2024K3.
-    (re.compile(r"^(\d{4})-?[QK]([1-4])$", re.IGNORECASE), Frequency.QUARTERLY),
+    (re.compile(r"^(\d{4})-?[QK]([1-4])$", re.IGNORECASE), QUARTERLY),
     # 2024-06, 2024M06 (Statistics Norway).
-    (re.compile(r"^(\d{4})(?:-|M)(\d{2})$", re.IGNORECASE), Frequency.MONTHLY),
+    (re.compile(r"^(\d{4})(?:-|M)(\d{2})$", re.IGNORECASE), MONTHLY),
 )
 MAX_DECIMAL_PLACES = 6
 MAX_INTEGER_DIGITS = 14
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# At most 14 integer and 6 decimal ASCII digits: always within the limits.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]{1,14}(?:[.,][0-9]{1,6})?")
 # Characters that make a spreadsheet treat a text cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,6 +47,14 @@ def decimal_parse(text: str) -> Decimal:
     The last of ``,`` and ``.`` is the decimal separator when both appear.
     """
     raw = _SPACES.sub("", str(text).strip())
+    if _PLAIN_NUMBER.fullmatch(raw):
+        # The common forms (at most one separator, sizes within the limits):
+        # what the general path below would return, without its checks.
+        return Decimal(raw.replace(",", "."))
+    return _decimal_parse_general(raw, text)
+
+
+def _decimal_parse_general(raw: str, text: str) -> Decimal:
     if not raw:
         raise InputError(_("Enter a value."))
     if "," in raw and "." in raw:
@@ -46,7 +63,7 @@ def decimal_parse(text: str) -> Decimal:
     if raw.count(",") > 1:
         raise InputError(_("“%(text)s” is not a number.") % {"text": text})
     raw = raw.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+    if not _NUMBER.fullmatch(raw):
         raise InputError(_("“%(text)s” is not a number.") % {"text": text})
     try:
         number = Decimal(raw)
@@ -74,16 +91,7 @@ def period_parse(label: str, *, frequency: str, today: dt.date) -> dt.date:
     Refuses labels of another granularity and periods that have not started.
     """
     text = str(label).strip()
-    for pattern, granularity in _PERIOD_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            start = _period_start(match, granularity, text)
-            break
-    else:
-        raise InputError(
-            _("“%(text)s” is not a period: write 2024, 2024-Q3 or 2024-06.")
-            % {"text": text}
-        )
+    start, granularity = _period_canonical(text) or _period_match(text)
     if granularity != frequency:
         raise InputError(
             _(
@@ -101,13 +109,41 @@ def period_parse(label: str, *, frequency: str, today: dt.date) -> dt.date:
     return start
 
 
+def _period_canonical(text: str) -> tuple[dt.date, str] | None:
+    """``2024``, ``2024-06``, ``2024-Q3`` within range, fast; else None."""
+    year = text[:4]
+    if not (year.isascii() and year.isdigit() and "2000" <= year <= "2100"):
+        return None
+    if len(text) == 4:
+        return dt.date(int(year), 1, 1), ANNUAL
+    if len(text) != 7 or text[4] != "-":
+        return None
+    tail = text[5:]
+    if tail[0] == "Q" and tail[1] in "1234":
+        return dt.date(int(year), int(tail[1]) * 3 - 2, 1), QUARTERLY
+    if tail.isascii() and tail.isdigit() and "01" <= tail <= "12":
+        return dt.date(int(year), int(tail), 1), MONTHLY
+    return None
+
+
+def _period_match(text: str) -> tuple[dt.date, str]:
+    for pattern, granularity in _PERIOD_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _period_start(match, granularity, text), granularity
+    raise InputError(
+        _("“%(text)s” is not a period: write 2024, 2024-Q3 or 2024-06.")
+        % {"text": text}
+    )
+
+
 def _period_start(match: re.Match, granularity: str, text: str) -> dt.date:
     year = int(match.group(1))
     if not 2000 <= year <= 2100:
         raise InputError(_("The year in “%(text)s” is out of range.") % {"text": text})
-    if granularity == Frequency.ANNUAL:
+    if granularity == ANNUAL:
         return dt.date(year, 1, 1)
-    if granularity == Frequency.QUARTERLY:
+    if granularity == QUARTERLY:
         return dt.date(year, (int(match.group(2)) - 1) * 3 + 1, 1)
     month = int(match.group(2))
     if not 1 <= month <= 12:
@@ -117,9 +153,9 @@ def _period_start(match: re.Match, granularity: str, text: str) -> dt.date:
 
 def period_label(start: dt.date, granularity: str) -> str:
     """``2024``, ``2024-Q3`` or ``2024-06``."""
-    if granularity == Frequency.QUARTERLY:
+    if granularity == QUARTERLY:
         return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    if granularity == Frequency.MONTHLY:
+    if granularity == MONTHLY:
         return f"{start.year}-{start.month:02d}"
     return str(start.year)
 

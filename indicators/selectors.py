@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -39,10 +40,22 @@ def indicator_get(*, code: str) -> Indicator:
     )
 
 
+class ValueHead(NamedTuple):
+    """What recording a new value needs to know of a period's current revision."""
+
+    pk: int
+    status: str
+    value: Decimal
+
+
 def value_heads(
     *, indicator_ids: Iterable[int], period_starts: Iterable[dt.date]
-) -> dict[tuple[int, dt.date], tuple[IndicatorValue | None, IndicatorValue | None]]:
-    """(indicator, period) → (newest pending revision, official value)."""
+) -> dict[tuple[int, dt.date], tuple[ValueHead | None, ValueHead | None]]:
+    """(indicator, period) → (newest pending revision, official value).
+
+    Plain tuples, not model instances: a batch of 100,000 values re-sent
+    unchanged reads 100,000 heads, and building models costs ~15 µs each.
+    """
     rows = (
         IndicatorValue.objects.filter(
             indicator_id__in=set(indicator_ids),
@@ -51,11 +64,13 @@ def value_heads(
         )
         .exclude(status=ValueStatus.REJECTED)
         .order_by("entered_at", "pk")
+        .values_list("indicator_id", "period_start", "pk", "status", "value")
     )
     heads: dict[tuple[int, dt.date], list] = defaultdict(lambda: [None, None])
-    for row in rows:
-        slot = 1 if row.status == ValueStatus.APPROVED else 0
-        heads[(row.indicator_id, row.period_start)][slot] = row
+    approved = ValueStatus.APPROVED.value
+    for indicator_id, start, pk, status, value in rows:
+        slot = 1 if status == approved else 0
+        heads[(indicator_id, start)][slot] = ValueHead(pk, status, value)
     return {key: (pair[0], pair[1]) for key, pair in heads.items()}
 
 

@@ -292,6 +292,12 @@ def batch_size_check(items: Any) -> None:
 
 def item_shape_errors(item: Any, fields: set[str]) -> dict[str, list[str]]:
     """What is structurally wrong with one raw item (types, unknown fields)."""
+    if type(item) is dict and _shape_plain(item, fields):
+        return {}
+    return _shape_errors(item, fields)
+
+
+def _shape_errors(item: Any, fields: set[str]) -> dict[str, list[str]]:
     if not isinstance(item, dict):
         return {NON_FIELD: [_("Each item must be an object.")]}
     errors = {str(k): [_("Unknown field.")] for k in item if k not in fields}
@@ -305,6 +311,19 @@ def item_shape_errors(item: Any, fields: set[str]) -> dict[str, list[str]]:
     if isinstance(value, bool) or not isinstance(value, str | int | float | None):
         errors["value"] = [_('Send the value as a string, e.g. "57.0".')]
     return errors
+
+
+def _shape_plain(item: dict, fields: set[str]) -> bool:
+    """The usual item, quickly: known fields only, all text, required ones set.
+
+    Anything else goes through the full checks of ``_shape_errors``.
+    """
+    if not item.keys() <= fields:
+        return False
+    for name, value in item.items():
+        if type(value) is not str or (not value and name != "comment"):
+            return False
+    return len(item) == len(fields) or fields - item.keys() == {"comment"}
 
 
 def value_items_parse(
@@ -346,20 +365,18 @@ class _BatchParser:
     def item(self, item: dict, indicator: Indicator) -> ValueInput:
         period = self._period(item["period"], indicator.frequency)
         value = self._number(str(item["value"]))
-        errors = {
-            name: [str(result)]
-            for name, result in (("period", period), ("value", value))
-            if isinstance(result, InputError)
-        }
+        errors = {}
+        if isinstance(period, InputError):
+            errors["period"] = [str(period)]
+        if isinstance(value, InputError):
+            errors["value"] = [str(value)]
         try:
             comment = _comment_parse(item.get("comment") or "")
         except InputError as exc:
             errors["comment"] = [str(exc)]
         if errors:
             raise ValidationError(errors)
-        return ValueInput(
-            indicator=indicator, period_start=period, value=value, comment=comment
-        )
+        return ValueInput(indicator, period, value, comment)
 
     def _period(self, text: str, frequency: str):
         key = (text, frequency)

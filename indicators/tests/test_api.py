@@ -8,18 +8,21 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from core.models import ApiKey
 from core.roles import Role
 from core.tests.test_api import assert_error, client_with, create_key
+from indicators import serializers
 from indicators.models import (
     Indicator,
     IndicatorTargetChange,
     IndicatorValue,
     ValueStatus,
 )
-from indicators.serializers import MAX_BATCH_ITEMS
+from indicators.serializers import BULK_ITEM_FIELDS, MAX_BATCH_ITEMS
 from indicators.snapshots import progress_recompute
 from strategy.models import Goal
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
@@ -425,6 +428,8 @@ def test_too_many_items_is_413_stating_the_limit(key_m1):
         ([{"indicator": "M1-A", "period": "2024", "value": True}], "0"),
         ([{"indicator": "M1-A", "period": "2024", "value": {"a": 1}}], "0"),
         ([{"indicator": "M1-A", "period": 2024, "value": "1"}], "0"),
+        ([{"indicator": "", "period": "2024", "value": "1"}], "0"),
+        ([{"indicator": "M1-A", "period": "2024", "value": ""}], "0"),
         ([{"indicator": ["M1-A"], "period": "2024", "value": "1"}], "0"),
         ([{"indicator": "M1-A", "period": "2024", "value": "1", "x": 1}], "0"),
         ([{"indicator": "NOPE", "period": "2024", "value": "1"}], "0"),
@@ -442,6 +447,19 @@ def test_bad_bulk_input_is_400_never_500(key_m1, body, where):
     if where is not None:  # None: the body is no JSON the parser accepts
         assert where in error["details"], error
     assert not IndicatorValue.objects.exists()
+
+
+SHAPE_VALUES = st.none() | st.sampled_from(["", "x", "2024"]) | st.integers()
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(BULK_ITEM_FIELDS | {"x"})), SHAPE_VALUES, max_size=5
+    )
+)
+def test_the_quick_shape_check_passes_only_what_the_full_one_does(item):
+    if serializers._shape_plain(item, BULK_ITEM_FIELDS):
+        assert serializers._shape_errors(item, BULK_ITEM_FIELDS) == {}
 
 
 def test_duplicate_periods_in_one_batch_are_400(key_m1):

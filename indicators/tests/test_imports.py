@@ -111,6 +111,8 @@ def test_a_20_mb_file_is_refused(indicators):
         (b'A;2023;=HYPERLINK("http://evil","x")', "formula"),
         (b"A;2023;5;=1+2", "formula"),
         (b"@SUM(A1);2023;5", "formula"),
+        (b"A;2023;5;-1", "formula"),
+        (b"A;2023;@5", "formula"),
     ],
 )
 def test_bad_rows_give_row_level_errors(indicators, row, message):
@@ -131,6 +133,18 @@ def test_decimal_comma_with_comma_separator_must_be_quoted(indicators):
     report = outcomes(b'indicator,period,value\nA,2023,"57,5"\nB,2023,12,5\n')
     assert report[0] == (2, "new", "")
     assert report[1][1] == "error" and "columns (4," in report[1][2]
+
+
+def test_each_row_s_period_is_read_for_its_own_indicator(indicators):
+    content = b"indicator;period;value\nB;2023;5\nQ;2023;5\nQ;2023-Q1;5\nB;2023-Q1;5\n"
+    report = outcomes(content)
+    assert [outcome for _row, outcome, _reason in report] == [
+        "new",
+        "error",
+        "new",
+        "error",
+    ]
+    assert "annual period but the indicator is reported quarterly" in report[1][2]
 
 
 def test_duplicate_periods_in_one_file(indicators):
