@@ -5,9 +5,13 @@ years of monthly approved values, progress computed. Each page is requested
 repeatedly through Django's full stack (middleware, session, templates) with
 the test client; the figures are the server time (median and 95th percentile)
 next to a trivial view measured in the same run, and the page weight (HTML with
-its embedded figure JSON; plotly.js itself is a separate cached file).
+its embedded figure JSON; plotly.js itself is a separate cached file). Rows
+starting with "+" are the fragments a page loads with htmx once it is shown
+(the roadmap's timeline and delivery tables): not part of the page's own time,
+but what the browser fetches next.
 
     .venv/bin/python bench/dashboard.py [--rounds 40]
+    .venv/bin/python bench/dashboard.py --profile /roadmap/deliveries/ --htmx
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dashboard (default)
 """
 
@@ -69,6 +73,7 @@ def django_setup(url: str) -> None:
 def data_fill() -> str:
     """The real strategy and roadmap, 60 indicators x 120 months; returns a code."""
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from indicators.models import Indicator, IndicatorValue
@@ -116,19 +121,51 @@ def data_fill() -> str:
             )
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     progress_recompute(indicator_ids=Indicator.objects.values_list("pk", flat=True))
+    # Planner statistics, as a production database has them (autovacuum would
+    # gather them a minute later): without them PostgreSQL guesses one row per
+    # table and plans nested loops over every delivery.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return "BENCH-01"
 
 
-def measure(client, url: str, rounds: int) -> tuple[list[float], int]:
-    client.get(url)  # warm caches and connections
+HTMX = {"HTTP_HX_REQUEST": "true"}  # what htmx sends for a lazy fragment
+
+
+def measure(client, url: str, rounds: int, headers: dict) -> tuple[list[float], int]:
+    client.get(url, **headers)  # warm caches and connections
     times, size = [], 0
     for _ in range(rounds):
         start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, **headers)
         times.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
         size = len(response.content)
     return times, size
+
+
+def profile(client, url: str, rounds: int, headers: dict) -> None:
+    """The page's queries once, then cProfile over ``rounds`` requests."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, **headers)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, **headers)
+    for query in queries.captured_queries:
+        print(f"{query['time']:>7} {query['sql'][:150]}")
+    print(f"{len(queries)} queries\n")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        client.get(url, **headers)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 def p95(times: list[float]) -> float:
@@ -138,6 +175,15 @@ def p95(times: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument(
+        "--profile",
+        metavar="URL",
+        help="instead of timing, profile one URL (e.g. /roadmap/): its queries "
+        "and where the time goes",
+    )
+    parser.add_argument(
+        "--htmx", action="store_true", help="profile the URL as an htmx request"
+    )
     args = parser.parse_args()
     django_setup(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
 
@@ -156,22 +202,31 @@ def main() -> None:
     client = Client()
     client.force_login(user)
 
+    today = dt.date.today().isoformat()
+    # "+" rows: the fragments a page loads with htmx after it has been shown.
     pages = [
-        ("trivial view", "/bench-trivial/"),
-        ("overview", "/"),
-        ("goal M1", "/goals/M1/"),
-        (f"indicator {code}", f"/indicators/{code}/"),
-        ("roadmap", "/roadmap/"),
+        ("trivial view", "/bench-trivial/", {}),
+        ("overview", "/", {}),
+        ("goal M1", "/goals/M1/", {}),
+        ("+ its deliveries", "/roadmap/deliveries/?goal=M1", HTMX),
+        (f"indicator {code}", f"/indicators/{code}/", {}),
+        ("roadmap", "/roadmap/", {}),
+        ("+ its deliveries", "/roadmap/deliveries/", HTMX),
+        ("roadmap as of today", f"/roadmap/?as_of={today}", {}),
+        ("+ its deliveries", f"/roadmap/deliveries/?as_of={today}", HTMX),
     ]
+    if args.profile:
+        profile(client, args.profile, args.rounds, HTMX if args.htmx else {})
+        return
     print("data: real strategy, 263 roadmap deliveries, 60 indicators x 120 months")
-    print(f"{'page':<22}{'median ms':>10}{'p95 ms':>9}{'x trivial':>11}{'kB':>8}")
+    print(f"{'page':<24}{'median ms':>10}{'p95 ms':>9}{'x trivial':>11}{'kB':>8}")
     base = None
-    for name, url in pages:
-        times, size = measure(client, url, args.rounds)
+    for name, url, headers in pages:
+        times, size = measure(client, url, args.rounds, headers)
         median = statistics.median(times)
         base = base or median
         print(
-            f"{name:<22}{median * 1000:>10.1f}{p95(times) * 1000:>9.1f}"
+            f"{name:<24}{median * 1000:>10.1f}{p95(times) * 1000:>9.1f}"
             f"{median / base:>11.1f}{size / 1024:>8.1f}"
         )
 

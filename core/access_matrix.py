@@ -57,6 +57,7 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     "indicators:import_commit": (("POST", SECRETARIAT_ONLY),),
     # Roadmap and initiatives
     "initiatives:roadmap": (("GET", WEB_READERS),),
+    "initiatives:roadmap_deliveries": (("GET", WEB_READERS),),
     "initiatives:roadmap_import_detail": (("GET", WEB_READERS),),
     "initiatives:list": (("GET", WEB_READERS),),
     "initiatives:detail": (("GET", WEB_READERS),),

@@ -5,16 +5,19 @@ request but the figure layout.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from django.utils import formats, timezone
+from django.db.models import Q
+from django.utils import formats, numberformat, timezone
+from django.utils.translation import get_language
 
 from core.charts import ChartView
 
 from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_chart
 from .explain import Explanation, snapshot_explain
 from .models import Indicator, ProgressSnapshot, ValueStatus
-from .snapshots import indicator_series, snapshot_as_of
+from .snapshots import indicator_series, newest_as_of
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,25 @@ def period_label_from_time(time: float) -> str:
     return str(year) if month == 1 else f"{year}-{month:02d}"
 
 
+@functools.cache
+def _number_formats(language: str) -> tuple:
+    """Decimal separator, grouping and thousand separator of a language."""
+    return tuple(
+        formats.get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    )
+
+
 def number_text(value: float) -> str:
-    return formats.number_format(round(value, 2), decimal_pos=None, use_l10n=True)
+    """A number with up to two decimals, as the active language writes it.
+
+    formats.number_format, with the formats looked up once per language: a
+    chart's table formats every value of ten years of monthly data.
+    """
+    decimal, grouping, thousands = _number_formats(get_language())
+    return numberformat.format(
+        round(value, 2), decimal, None, grouping, thousands, use_l10n=True
+    )
 
 
 def _percent(value: float) -> str:
@@ -44,7 +64,11 @@ def indicator_dashboard(
     *, indicator: Indicator, as_of: dt.date | None = None
 ) -> IndicatorDashboard:
     day = as_of or timezone.localdate()
-    snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=day)
+    # One owner: no ordering by the indicator (and its joins) is needed.
+    newest = newest_as_of(
+        ProgressSnapshot, "indicator", as_of=day, owners=Q(pk=indicator.pk)
+    )
+    snapshot = next(iter(newest.order_by()), None)
     components = snapshot.components if snapshot else {}
     official = indicator_series(indicator_ids=[indicator.pk], as_of=day).get(
         indicator.pk, []
@@ -111,8 +135,10 @@ def _point(time, value) -> ChartPoint | None:
 
 def _provisional_points(indicator: Indicator) -> list[tuple[float, float]]:
     """Submitted values waiting for approval: shown, marked, never official."""
-    rows = indicator.values.filter(status=ValueStatus.SUBMITTED).values_list(
-        "period_start", "value"
+    rows = (
+        indicator.values.filter(status=ValueStatus.SUBMITTED)
+        .order_by()  # sorted below; the model's ordering would join two tables
+        .values_list("period_start", "value")
     )
     return sorted(
         (start.year + (start.month - 1) / 12, float(value)) for start, value in rows

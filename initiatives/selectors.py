@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from indicators.models import Indicator, ProgressSnapshot
+from indicators.snapshots import as_of_cutoff
 from strategy.models import ProgressStatus
 
 from .models import (
@@ -45,7 +47,11 @@ def report_interval_months() -> int:
 
 @dataclass(frozen=True)
 class DeliveryRow:
-    """A delivery placed on the value chain, with the late warning."""
+    """A delivery placed on the value chain, with the late warning.
+
+    ``delivery`` is a Delivery, or on a past date its historical record, which
+    has the same fields.
+    """
 
     delivery: Delivery
     span: PhaseSpan | None
@@ -57,10 +63,72 @@ class DeliveryRow:
         covered = self.span.steps if self.span else range(0)
         return [step in covered for step in range(1, FINAL_STEP + 1)]
 
+    @property
+    def step_marks(self) -> str:
+        """The steps as ■ (covered) and □, for the eye; ``step_text`` says it."""
+        return "".join("■" if on else "□" for on in self.steps)
+
+    @property
+    def step_text(self) -> str:
+        if self.span is None:
+            return gettext("phase not given")
+        return gettext("value chain steps %(first)s to %(last)s of 5") % {
+            "first": self.span.first,
+            "last": self.span.last,
+        }
+
+    @property
+    def start_text(self) -> str:
+        """The start date as dd.mm.yyyy (a long table formats it faster here)."""
+        return _day_text(self.delivery.start_date)
+
+    @property
+    def end_text(self) -> str:
+        return _day_text(self.delivery.end_date)
+
+
+def _day_text(day: dt.date | None) -> str:
+    return f"{day:%d.%m.%Y}" if day else "–"
+
+
+def roadmap_version_as_of(*, as_of: dt.date) -> RoadmapImport | None:
+    """The roadmap version current on a day: the newest import committed by its end.
+
+    None when no version had been imported yet.
+    """
+    return (
+        RoadmapImport.objects.filter(imported_at__lt=as_of_cutoff(as_of))
+        .defer("content")
+        .order_by("-imported_at", "-id")
+        .first()
+    )
+
+
+def _deliveries_as_of(as_of: dt.date):
+    """Each delivery as the system held it at the end of the day.
+
+    From the deliveries' history (every import writes it): per delivery the
+    newest historical record before the cutoff, unless that record is a
+    deletion. Historical records have the delivery's fields, foreign keys
+    included, so the roadmap's filters and ordering apply to them unchanged.
+    """
+    known = Delivery.history.filter(history_date__lt=as_of_cutoff(as_of))
+    return known.latest_of_each().exclude(history_type="-")
+
+
+_PARENT_TEXTS = (
+    "initiative__sources",
+    "initiative__description_nb",
+    "initiative__sub_goal__sources",
+    "initiative__sub_goal__title_nb",
+    "initiative__sub_goal__title_en",
+)
+
 
 def delivery_rows(
     *,
     today: dt.date,
+    as_of: dt.date | None = None,
     removed: bool = False,
     goal_code: str = "",
     initiative: Initiative | None = None,
@@ -70,16 +138,25 @@ def delivery_rows(
 ) -> list[DeliveryRow]:
     """The roadmap's deliveries in initiative order, placed on the value chain.
 
-    ``removed`` selects the deliveries no longer in the roadmap instead;
-    ``step`` keeps those whose phase covers that step of the value chain.
+    ``as_of`` shows the roadmap as it was at the end of that day (default: as
+    it is now); ``today`` is the day lateness is judged on. ``removed``
+    selects the deliveries no longer in the roadmap instead; ``step`` keeps
+    those whose phase covers that step of the value chain. One query.
     """
-    deliveries = Delivery.objects.select_related("initiative__sub_goal").order_by(
-        "initiative__sub_goal__goal__order",
-        "initiative__sub_goal__order",
-        "initiative__order",
-        "initiative__code",
-        "start_date",
-        "roadmap_id",
+    source = Delivery.objects if as_of is None else _deliveries_as_of(as_of)
+    deliveries = (
+        source.select_related("initiative__sub_goal")
+        # The rows name their initiative and sub-goal; their sources (JSON) and
+        # texts would be decoded for every row for nothing.
+        .defer(*_PARENT_TEXTS)
+        .order_by(
+            "initiative__sub_goal__goal__order",
+            "initiative__sub_goal__order",
+            "initiative__order",
+            "initiative__code",
+            "start_date",
+            "roadmap_id",
+        )
     )
     if removed:
         deliveries = deliveries.exclude(removed_in_version="")
@@ -93,24 +170,35 @@ def delivery_rows(
         deliveries = deliveries.filter(initiative__sub_goal__code=sub_goal_code)
     if planning_status:
         deliveries = deliveries.filter(planning_status=planning_status)
-    rows = [_delivery_row(d, today) for d in deliveries]
+    spans: dict[str, PhaseSpan | None] = {}  # a few phase names among many rows
+    rows = [_delivery_row(d, today, spans) for d in deliveries]
     if step is not None:
         rows = [row for row in rows if row.span and step in row.span.steps]
     return rows
 
 
-def _delivery_row(delivery: Delivery, today: dt.date) -> DeliveryRow:
-    span = phase_span(delivery.phase)
+def _delivery_row(
+    delivery: Delivery, today: dt.date, spans: dict[str, PhaseSpan | None]
+) -> DeliveryRow:
+    if delivery.phase not in spans:
+        spans[delivery.phase] = phase_span(delivery.phase)
+    span = spans[delivery.phase]
     late = not delivery.removed_in_version and delivery_is_late(
         end_date=delivery.end_date, span=span, today=today
     )
     return DeliveryRow(delivery=delivery, span=span, is_late=late)
 
 
-def roadmap_imports() -> list[RoadmapImport]:
-    """The committed imports, newest first, with how many deliveries each touched."""
+def roadmap_imports(*, as_of: dt.date | None = None) -> list[RoadmapImport]:
+    """The committed imports, newest first, with how many deliveries each touched.
+
+    With ``as_of``, only those committed by the end of that day.
+    """
+    imports = RoadmapImport.objects.all()
+    if as_of is not None:
+        imports = imports.filter(imported_at__lt=as_of_cutoff(as_of))
     return list(
-        RoadmapImport.objects.select_related("imported_by")
+        imports.select_related("imported_by")
         .defer("content")
         .annotate(
             **{
@@ -120,6 +208,8 @@ def roadmap_imports() -> list[RoadmapImport]:
                 for kind in ("added", "changed", "removed", "restored")
             }
         )
+        # Meta.ordering does not apply to a query with GROUP BY.
+        .order_by("-imported_at", "-id")
     )
 
 
@@ -359,18 +449,24 @@ def initiative_detail(*, initiative: Initiative, today: dt.date) -> InitiativeDe
     )
 
 
-def deliveries_per_step() -> dict[str, list[int]]:
+def deliveries_per_step(*, as_of: dt.date | None = None) -> dict[str, list[int]]:
     """Current deliveries per goal and value-chain step (by the phase's last step).
 
-    A delivery with an empty or unknown phase is counted under none.
+    With ``as_of``, the roadmap as it was at the end of that day. A delivery
+    with an empty phase is counted under none. One query, counted in the
+    database: a few rows per goal, one per phase name.
     """
-    counts: dict[str, list[int]] = {}
-    rows = Delivery.objects.filter(removed_in_version="").values_list(
-        "initiative__sub_goal__goal__code", "phase"
+    source = Delivery.objects if as_of is None else _deliveries_as_of(as_of)
+    rows = (
+        source.filter(removed_in_version="")
+        .values_list("initiative__sub_goal__goal__code", "phase")
+        .annotate(count=Count("*"))
+        .order_by()
     )
-    for goal_code, phase in rows:
+    counts: dict[str, list[int]] = {}
+    for goal_code, phase, count in rows:
         steps = counts.setdefault(goal_code, [0] * FINAL_STEP)
         span = phase_span(phase)
         if span is not None:
-            steps[span.last - 1] += 1
+            steps[span.last - 1] += count
     return counts

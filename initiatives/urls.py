@@ -6,6 +6,11 @@ app_name = "initiatives"
 
 urlpatterns = [
     path("roadmap/", views.roadmap, name="roadmap"),
+    path(
+        "roadmap/deliveries/",
+        views.roadmap_deliveries,
+        name="roadmap_deliveries",
+    ),
     path("roadmap/import/", views.roadmap_upload, name="roadmap_upload"),
     path(
         "roadmap/imports/<int:pk>/",

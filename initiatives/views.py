@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.asof import AsOfError, as_of_from
 from core.roles import DASHBOARD_READERS, Role, role_required
 
 from . import selectors, services
@@ -31,28 +34,81 @@ def _today():
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def roadmap(request):
+    """The roadmap as of a date: its filters, the version shown and the imports.
+
+    The timeline and the delivery tables load as their own fragment
+    (``roadmap_deliveries``), so the page stays light; without JavaScript a
+    link opens them as a page.
+    """
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        return _as_of_error(request, exc)
     filters = RoadmapFilterForm(request.GET or None)
+    imports = selectors.roadmap_imports(as_of=as_of)
+    ctx = _roadmap_context(filters, as_of)
+    ctx["imports"] = imports
     if filters.is_bound and not filters.is_valid():
-        ctx = {"filters": filters, "deliveries": [], "value_chain": VALUE_CHAIN}
         return render(request, "initiatives/roadmap.html", ctx, status=400)
-    data = filters.cleaned_data if filters.is_bound else {}
-    today = _today()
-    rows = selectors.delivery_rows(
-        today=today,
-        removed=bool(data.get("removed")),
-        goal_code=data.get("goal", ""),
-        sub_goal_code=data.get("sub_goal", ""),
-        planning_status=data.get("planning_status", ""),
-        step=data.get("step"),
-    )
-    ctx = {
+    # The imports are newest first: the first is the version current that day.
+    ctx["version"] = imports[0] if imports else None
+    if as_of is None or ctx["version"] is not None:
+        query = request.GET.urlencode()
+        ctx["deliveries_url"] = reverse("initiatives:roadmap_deliveries") + (
+            f"?{query}" if query else ""
+        )
+    return render(request, "initiatives/roadmap.html", ctx)
+
+
+@require_GET
+@role_required(*DASHBOARD_READERS)
+def roadmap_deliveries(request):
+    """The roadmap's timeline and delivery tables, with the page's query string.
+
+    An htmx request gets the fragment the roadmap and goal pages load; any
+    other request a whole page with the same content (the no-JavaScript way).
+    """
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        return _as_of_error(request, exc)
+    filters = RoadmapFilterForm(request.GET or None)
+    ctx = _roadmap_context(filters, as_of)
+    if filters.is_bound and not filters.is_valid():
+        return render(request, "initiatives/roadmap_deliveries.html", ctx, status=400)
+    ctx["version"] = selectors.roadmap_version_as_of(as_of=ctx["as_of"])
+    if as_of is None or ctx["version"] is not None:
+        data = filters.cleaned_data if filters.is_bound else {}
+        rows = selectors.delivery_rows(
+            today=ctx["as_of"],
+            as_of=as_of,
+            removed=bool(data.get("removed")),
+            goal_code=data.get("goal", ""),
+            sub_goal_code=data.get("sub_goal", ""),
+            planning_status=data.get("planning_status", ""),
+            step=data.get("step"),
+        )
+        ctx["deliveries"] = rows
+        ctx["timeline"] = roadmap_timeline_chart(rows, today=ctx["as_of"])
+    fragment = request.headers.get("HX-Request") == "true"
+    template = "_roadmap_deliveries" if fragment else "roadmap_deliveries"
+    response = render(request, f"initiatives/{template}.html", ctx)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _roadmap_context(filters: RoadmapFilterForm, as_of) -> dict:
+    return {
         "filters": filters,
-        "deliveries": rows,
-        "timeline": roadmap_timeline_chart(rows, today=today),
-        "imports": selectors.roadmap_imports(),
+        "as_of": as_of or _today(),
+        "as_of_chosen": as_of is not None,
         "value_chain": VALUE_CHAIN,
     }
-    return render(request, "initiatives/roadmap.html", ctx)
+
+
+def _as_of_error(request, exc: AsOfError):
+    ctx = {"as_of_error": str(exc)}
+    return render(request, "strategy/as_of_error.html", ctx, status=400)
 
 
 @require_http_methods(["GET", "POST"])

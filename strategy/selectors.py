@@ -95,10 +95,20 @@ def indicator_scores_as_of(
 
     From the newest snapshot at or before the date; one query, no JSON decoded.
     """
-    rows = newest_as_of(
-        ProgressSnapshot, "indicator", as_of=as_of, owners=Q(goal_id__in=goal_ids)
-    ).values_list("indicator_id", "status", "score")
+    rows = (
+        newest_as_of(
+            ProgressSnapshot, "indicator", as_of=as_of, owners=Q(goal_id__in=goal_ids)
+        )
+        .order_by()  # the model's ordering would join the indicator and its goal
+        .values_list("indicator_id", "status", "score")
+    )
     return {pk: (status, score) for pk, status, score in rows}
+
+
+def indicator_statuses_as_of(*, as_of: dt.date) -> dict[int, str]:
+    """Each indicator's status as of a date, from its newest snapshot; one query."""
+    rows = newest_as_of(ProgressSnapshot, "indicator", as_of=as_of).order_by()
+    return dict(rows.values_list("indicator_id", "status"))
 
 
 def goal_progress_as_of(*, as_of: dt.date | None = None) -> dict[str, GoalProgress]:
@@ -177,7 +187,7 @@ def strategy_dashboard(*, as_of: dt.date | None = None) -> Dashboard:
         overview=strategy_overview(),
         as_of=day,
         goal_status=goal_status,
-        deliveries_per_step=deliveries_per_step(),
+        deliveries_per_step=deliveries_per_step(as_of=as_of),
         last_meeting=last_meeting,
         changes_since_meeting=changes,
     )
@@ -185,24 +195,22 @@ def strategy_dashboard(*, as_of: dt.date | None = None) -> Dashboard:
 
 def status_changes(*, since: dt.date, until: dt.date) -> list[StatusChange]:
     """Indicators whose status differs between two dates, in code order."""
-    from indicators.snapshots import snapshots_as_of
-
-    before = snapshots_as_of(as_of=since)
-    after = snapshots_as_of(as_of=until)
+    before = indicator_statuses_as_of(as_of=since)
+    after = indicator_statuses_as_of(as_of=until)
     changed_ids = [
-        pk
-        for pk, snapshot in after.items()
-        if pk not in before or before[pk].status != snapshot.status
+        pk for pk, status in after.items() if pk not in before or before[pk] != status
     ]
     labels = dict(ProgressStatus.choices)
-    indicators = Indicator.objects.in_bulk(changed_ids)
+    indicators = Indicator.objects.only("code", "name_nb", "is_demo").in_bulk(
+        changed_ids
+    )
     rows = [
         StatusChange(
             indicator_code=indicators[pk].code,
             indicator_name=indicators[pk].name_nb,
             is_demo=indicators[pk].is_demo,
-            before=labels[before[pk].status] if pk in before else "–",
-            after=labels[after[pk].status],
+            before=labels[before[pk]] if pk in before else "–",
+            after=labels[after[pk]],
         )
         for pk in changed_ids
     ]
@@ -224,17 +232,16 @@ class GoalPage:
     status: GoalStatus | None
     indicators: list[IndicatorLine]
     initiatives: list
-    deliveries: list
 
 
 def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:
-    """A goal with its sub-goals, indicators (status, sparkline), initiatives and
-    deliveries, as of a date. A fixed number of queries."""
+    """A goal with its sub-goals, indicators (status, sparkline) and initiatives,
+    as of a date. A fixed number of queries; the page loads the goal's roadmap
+    deliveries as a fragment of the roadmap."""
     from django.shortcuts import get_object_or_404
 
-    from indicators.snapshots import indicator_series, snapshots_as_of
+    from indicators.snapshots import indicator_series
     from initiatives.models import Initiative
-    from initiatives.selectors import delivery_rows
 
     day = as_of or timezone.localdate()
     goal = get_object_or_404(
@@ -243,25 +250,29 @@ def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:
         ),
         code=code,
     )
-    indicators = list(goal.indicators.select_related("owner").order_by("code"))
-    ids = [indicator.pk for indicator in indicators]
-    snapshots = snapshots_as_of(indicator_ids=ids, as_of=day)
-    series = indicator_series(indicator_ids=ids, as_of=day)
-    lines = [
-        IndicatorLine(
-            indicator=indicator,
-            status=snapshots[indicator.pk].status
-            if indicator.pk in snapshots
-            else None,
-            score=snapshots[indicator.pk].score if indicator.pk in snapshots else None,
-            series=series.get(indicator.pk, []),
+    indicators = list(
+        goal.indicators.only(
+            "code", "goal_id", "name_nb", "unit_label", "is_demo"
+        ).order_by("code")
+    )
+    # Status and score only: the snapshots' components are not read here.
+    scores = indicator_scores_as_of(goal_ids=[goal.pk], as_of=day)
+    series = indicator_series(indicator_ids=[i.pk for i in indicators], as_of=day)
+    lines = []
+    for indicator in indicators:
+        status, score = scores.get(indicator.pk, (None, None))
+        lines.append(
+            IndicatorLine(indicator, status, score, series.get(indicator.pk, []))
         )
-        for indicator in indicators
-    ]
-    labels = dict(ProgressStatus.choices)
-    rollup = goal_progress_as_of(as_of=day).get(goal.code)
-    status = (
-        GoalStatus(rollup.status, labels[rollup.status], rollup.score, rollup.counts)
+    rollups = newest_as_of(GoalProgress, "goal", as_of=day, owners=Q(pk=goal.pk))
+    rollup = next(iter(rollups.order_by()), None)
+    goal_status = (
+        GoalStatus(
+            rollup.status,
+            ProgressStatus(rollup.status).label,
+            rollup.score,
+            rollup.counts,
+        )
         if rollup
         else None
     )
@@ -274,8 +285,7 @@ def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:
     return GoalPage(
         goal=goal,
         as_of=day,
-        status=status,
+        status=goal_status,
         indicators=lines,
         initiatives=initiatives,
-        deliveries=delivery_rows(today=day, goal_code=goal.code),
     )

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import render
+from django.urls import reverse
 
 from core.asof import AsOfError, as_of_from
 from core.roles import DASHBOARD_READERS, role_required
@@ -41,7 +44,15 @@ def goal_detail(request, code):
         ctx = {"as_of_error": str(exc)}
         return render(request, "strategy/as_of_error.html", ctx, status=400)
     page = goal_page(code=code, as_of=as_of)
-    ctx = {"page": page, "as_of": page.as_of, "as_of_chosen": as_of is not None}
+    # The goal's part of the roadmap, as of the same date: a lazy fragment.
+    params = {"goal": page.goal.code, **({"as_of": as_of.isoformat()} if as_of else {})}
+    ctx = {
+        "page": page,
+        "as_of": page.as_of,
+        "as_of_chosen": as_of is not None,
+        "deliveries_url": reverse("initiatives:roadmap_deliveries")
+        + f"?{urlencode(params)}",
+    }
     return render(request, "strategy/goal.html", ctx)
 
 

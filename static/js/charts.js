@@ -1,12 +1,20 @@
-// Draws every chart on the page from its JSON data element (no inline script).
+// Draws every chart on the page from its JSON data (no inline script): a
+// <script type="application/json"> element named by data-figure, or, in an
+// htmx fragment (whose script elements htmx drops), the data-figure-json
+// attribute.
 (function () {
   "use strict";
+  function figureOf(el) {
+    if (el.dataset.figureJson !== undefined) { return el.dataset.figureJson; }
+    var source = document.getElementById(el.dataset.figure);
+    return source ? source.textContent : null;
+  }
   function draw(root) {
-    root.querySelectorAll("[data-figure]").forEach(function (el) {
-      if (el.dataset.drawn) { return; }
-      var source = document.getElementById(el.dataset.figure);
-      if (!source || typeof Plotly === "undefined") { return; }
-      var figure = JSON.parse(source.textContent);
+    root.querySelectorAll("[data-figure], [data-figure-json]").forEach(function (el) {
+      if (el.dataset.drawn || typeof Plotly === "undefined") { return; }
+      var json = figureOf(el);
+      if (!json) { return; }
+      var figure = JSON.parse(json);
       var lang = document.documentElement.lang || "nb";
       Plotly.newPlot(el, figure.data, figure.layout, {
         responsive: true,

@@ -139,3 +139,16 @@ def test_goal_page_query_count_does_not_grow(
     client.force_login(council_member)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("strategy:goal", args=["M1"])).status_code == 200
+
+
+def test_goal_page_loads_its_roadmap_deliveries_as_of_the_same_date(
+    client, council_member, tracked
+):
+    client.force_login(council_member)
+    url = reverse("strategy:goal", args=["M1"])
+    html = client.get(url, {"as_of": "2025-06-30"}).content.decode()
+    deliveries = reverse("initiatives:roadmap_deliveries")
+    lazy = f"{deliveries}?goal=M1&amp;as_of=2025-06-30"
+    assert f'hx-get="{lazy}" hx-trigger="revealed"' in html
+    assert f'<a href="{lazy}">' in html  # the way without JavaScript
+    assert f'hx-get="{deliveries}?goal=M1"' in client.get(url).content.decode()

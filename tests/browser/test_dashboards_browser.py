@@ -8,6 +8,8 @@ from django.core.management import call_command
 from core.roles import Role
 from initiatives.tests.conftest import REAL_FILE
 
+from .conftest import log_in_page
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -30,6 +32,10 @@ def test_dashboards_render_charts_and_pass_axe(
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith("M1")
     assert page.locator("svg.sparkline").count() == 3
+    # The goal's roadmap deliveries load when scrolled to.
+    page.locator("#deliveries-title").scroll_into_view_if_needed()
+    page.wait_for_selector("#chart-roadmap .main-svg")
+    assert page.locator("table.deliveries tbody tr").count() > 10
     check_accessibility("dashboard-goal")
 
     page.locator("a", has_text="DEMO-M1-1").first.click()
@@ -50,3 +56,55 @@ def test_picking_an_as_of_date_shows_the_banner(page, log_in, full_data):
     page.wait_for_load_state()
     assert f"as_of={day.isoformat()}" in page.url
     assert page.locator(".as-of-banner").is_visible()
+
+
+def test_the_roadmap_as_of_a_date_shows_that_days_version(
+    page, log_in, check_accessibility, full_data
+):
+    log_in(Role.COUNCIL_MEMBER)
+    page.goto("/roadmap/?goal=M1")
+    page.wait_for_selector("#chart-roadmap .main-svg")  # the lazy fragment, drawn
+
+    # The roadmap was imported today: as of today that version is shown.
+    today = dt.date.today()
+    page.locator("#as-of-date").fill(today.isoformat())
+    page.locator(".as-of button").click()
+    page.wait_for_load_state()
+    assert f"as_of={today.isoformat()}" in page.url and "goal=M1" in page.url
+    assert page.locator(".as-of-banner").is_visible()
+    page.wait_for_selector("#chart-roadmap .main-svg")
+    assert "2026-08" in page.locator(".roadmap-version").inner_text()
+    assert page.locator("table.deliveries tbody tr").count() > 10
+    check_accessibility("dashboard-roadmap-as-of")
+
+    # The day before, no version had been imported yet.
+    yesterday = today - dt.timedelta(days=1)
+    page.locator("#as-of-date").fill(yesterday.isoformat())
+    page.locator(".as-of button").click()
+    page.wait_for_load_state()
+    assert page.locator(".as-of-banner").is_visible()
+    notice = page.locator("#deliveries-title + .notice")
+    assert "No roadmap version" in notice.inner_text()
+    assert page.locator("#chart-roadmap").count() == 0
+    check_accessibility("dashboard-roadmap-before-first-version")
+
+
+def test_without_javascript_the_deliveries_open_as_a_page(
+    browser, live_server, page, check_accessibility, full_data
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    no_js = context.new_page()
+    log_in_page(no_js, Role.COUNCIL_MEMBER)
+    no_js.goto("/roadmap/?goal=M1")
+    assert no_js.locator("table.deliveries").count() == 0  # htmx would load them
+    no_js.locator(".lazy a").click()
+    no_js.wait_for_load_state()
+    assert "/roadmap/deliveries/?goal=M1" in no_js.url
+    assert no_js.locator("table.deliveries tbody tr").count() > 10
+    assert no_js.locator(".chart-summary").is_visible()
+    context.close()
+
+    log_in_page(page, Role.COUNCIL_MEMBER)
+    page.goto("/roadmap/deliveries/?goal=M1")
+    page.wait_for_selector("#chart-roadmap .main-svg")
+    check_accessibility("dashboard-roadmap-deliveries-page")
