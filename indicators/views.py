@@ -130,9 +130,38 @@ def value_enter(request, code):
         except services.ValueRejected as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _outcome_message(planned.outcome))
+            message = _outcome_message(planned.outcome)
+            if _is_htmx(request):
+                fresh = ValueEntryForm(indicator=indicator)
+                return _values_fragment(request, indicator, fresh, message=message)
+            messages.success(request, message)
             return redirect(indicator)
+    if _is_htmx(request):
+        return _values_fragment(request, indicator, form)
     return _detail_render(request, indicator, form, status=400)
+
+
+def _is_htmx(request) -> bool:
+    """True for a request htmx made (JS on), which gets a fragment, not a page."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _values_fragment(request, indicator, form, *, message="", level=messages.SUCCESS):
+    """The period table and entry form alone, swapped in place by htmx.
+
+    Refused input answers 200, not 400: htmx 2 does not swap 4xx responses, and
+    the errors are shown in the form exactly as on the full page.
+    """
+    ctx = {
+        "indicator": indicator,
+        "periods": selectors.indicator_periods(
+            indicator=indicator, today=timezone.localdate()
+        ),
+        "form": form,
+        "value_message": message,
+        "value_message_tag": messages.DEFAULT_TAGS[level],
+    }
+    return render(request, "indicators/_value_table.html", ctx)
 
 
 def _errors_to_form(form, exc: services.ValueRejected) -> None:
@@ -153,13 +182,21 @@ def _outcome_message(outcome: str) -> str:
 @require_POST
 @role_required(*EDITORS)
 def value_submit(request, code, pk):
-    value = get_object_or_404(IndicatorValue, pk=pk, indicator__code=code)
+    value = get_object_or_404(
+        IndicatorValue.objects.select_related("indicator"), pk=pk, indicator__code=code
+    )
     try:
         services.value_submit(value=value, user=request.user)
     except services.ValueRejected as exc:
-        messages.error(request, str(exc))
+        message, level = str(exc), messages.ERROR
     else:
-        messages.success(request, _("The draft was sent for approval."))
+        message, level = _("The draft was sent for approval."), messages.SUCCESS
+    if _is_htmx(request):
+        form = ValueEntryForm(indicator=value.indicator)
+        return _values_fragment(
+            request, value.indicator, form, message=message, level=level
+        )
+    messages.add_message(request, level, message)
     return redirect("indicators:detail", code=code)
 
 
@@ -171,7 +208,9 @@ def approval_queue(request):
     if request.method == "POST" and form.is_valid() and _decide(request, form):
         return redirect("indicators:approvals")
     status = 400 if form.errors else 200
-    ctx = {"queue": queue, "form": form}
+    # A refused decision keeps the boxes ticked, so many need not be chosen again.
+    chosen = set(request.POST.getlist("values")) if form.is_bound else set()
+    ctx = {"queue": queue, "form": form, "chosen": chosen}
     return render(request, "indicators/approvals.html", ctx, status=status)
 
 

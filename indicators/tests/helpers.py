@@ -1,6 +1,7 @@
 """Fixtures shared by the value, page, import and export tests."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -10,3 +11,11 @@ def english(client):
     client.cookies["django_language"] = "en"
     with translation.override("en"):
         yield
+
+
+def detail(code="IND-X"):
+    return reverse("indicators:detail", args=[code])
+
+
+def enter(code="IND-X"):
+    return reverse("indicators:value_enter", args=[code])

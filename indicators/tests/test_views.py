@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorTargetChange, IndicatorValue
-from indicators.tests.helpers import english  # noqa: F401
+from indicators.tests.helpers import detail, english, enter  # noqa: F401
 from tests.factories import (
     GoalFactory,
     IndicatorFactory,
@@ -21,19 +21,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 MAX_QUERIES = 10
 # The detail page also reads its snapshot, official series and provisional values.
 DETAIL_MAX_QUERIES = MAX_QUERIES + 3
-
-
-@pytest.fixture
-def indicator():
-    return IndicatorFactory(code="IND-X", unit="count")
-
-
-def detail(code="IND-X"):
-    return reverse("indicators:detail", args=[code])
-
-
-def enter(code="IND-X"):
-    return reverse("indicators:value_enter", args=[code])
 
 
 PAGES = [

@@ -5,7 +5,9 @@ unless REQUIRE_BROWSER=1 (set by .ci/run, which installs Chromium first).
 """
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -112,6 +114,9 @@ def axe_check(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert not page.console_errors, page.console_errors  # CSP violations too
+    if not getattr(page, "javascript_enabled", True):
+        _axe_check_without_javascript(page, name)
+        return
     page.add_script_tag(url="/__axe__.js")
     results = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations']})"
@@ -123,6 +128,31 @@ def axe_check(page, name: str) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, f"{name}: " + "; ".join(serious)
+
+
+def _axe_check_without_javascript(page, name: str) -> None:
+    """axe-core needs JavaScript: check what a browser without it rendered.
+
+    The page's HTML, its own scripts removed so that it stays as it was
+    without JavaScript, is served at the same origin (its styles load) in a
+    context with JavaScript on, where axe-core runs.
+    """
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
+    origin = urlsplit(page.url)
+    context = page.context.browser.new_context(
+        base_url=f"{origin.scheme}://{origin.netloc}"
+    )
+    try:
+        snapshot = _prepared(context.new_page())
+        snapshot.route(
+            "**/__no_js_snapshot__",
+            lambda route: route.fulfill(body=html, content_type="text/html"),
+        )
+        snapshot.goto("/__no_js_snapshot__")
+        snapshot.wait_for_load_state()
+        axe_check(snapshot, f"{name}-axe")
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -1,0 +1,11 @@
+"""Fixtures of the indicator tests; a test module may define its own instead."""
+
+import pytest
+
+from tests.factories import IndicatorFactory
+
+
+@pytest.fixture
+def indicator():
+    """A count indicator, IND-X, as the value entry tests use it."""
+    return IndicatorFactory(code="IND-X", unit="count")
