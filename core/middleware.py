@@ -1,13 +1,17 @@
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
 )
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
@@ -109,3 +113,34 @@ class SessionMiddleware(DjangoSessionMiddleware):
         if response.status_code >= 500:
             return response
         return super().process_response(request, response)
+
+
+class HtmxLoginRedirectMiddleware:
+    """An htmx request whose session has expired sends the whole page to login.
+
+    The browser follows a 302 inside the XMLHttpRequest, so htmx would swap the
+    login page into the widget. For an htmx request the redirect to the login
+    page becomes an HX-Redirect header instead: htmx then loads the login page
+    as a page, with the page the user was on (not the fragment) as `next`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+            return response
+        login_path = urlsplit(resolve_url(settings.LOGIN_URL)).path
+        if urlsplit(response["Location"]).path != login_path:
+            return response
+        current = request.headers.get("HX-Current-URL", "")
+        page = urlsplit(current)
+        back = page.path + (f"?{page.query}" if page.query else "")
+        ours = url_has_allowed_host_and_scheme(
+            current, allowed_hosts={request.get_host()}
+        )
+        login = redirect_to_login(back if ours and page.netloc else "/")
+        answer = HttpResponse(status=200)
+        answer["HX-Redirect"] = login["Location"]
+        return answer

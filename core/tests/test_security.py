@@ -168,3 +168,30 @@ def test_short_password_is_refused():
     with pytest.raises(ValidationError):
         validate_password("qwertyuiop123")  # long enough, but common
     validate_password("Lang-og-uvanlig-frase-2026")
+
+
+@pytest.mark.parametrize(
+    ("current_url", "next_url"),
+    [
+        ("http://testserver/roadmap/?goal=1", "/roadmap/%3Fgoal%3D1"),
+        ("https://evil.example/steal", "/"),
+        ("", "/"),
+    ],
+)
+def test_an_expired_session_sends_an_htmx_widget_to_login_as_a_whole_page(
+    client, current_url, next_url
+):
+    response = client.get(
+        reverse("initiatives:roadmap_deliveries"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=current_url,
+    )
+    assert response.status_code == 200 and response.content == b""
+    assert response["HX-Redirect"] == f"/login/?next={next_url}"
+
+
+def test_a_plain_request_to_a_widget_still_redirects_to_login(client):
+    response = client.get(reverse("initiatives:roadmap_deliveries"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=/roadmap/deliveries/")
+    assert "HX-Redirect" not in response
