@@ -86,38 +86,59 @@ class PeriodRow:
     history: list[IndicatorValue] = field(default_factory=list)
 
 
-def indicator_periods(*, indicator: Indicator, today: dt.date) -> list[PeriodRow]:
+@dataclass(frozen=True)
+class PeriodTable:
+    """The newest periods of an indicator and how many periods it has in all."""
+
+    rows: list[PeriodRow]
+    total: int
+
+    @property
+    def is_cut(self) -> bool:
+        return len(self.rows) < self.total
+
+
+def indicator_periods(
+    *, indicator: Indicator, today: dt.date, newest: int | None = None
+) -> PeriodTable:
     """Every period from the first value (or baseline) to today, newest first.
 
     Each row holds the official value, the pending revision (provisional) and
     the full revision history, newest first, with who entered and approved.
+    With ``newest``, only that many of the newest periods are read and shown:
+    ten years of monthly values are 120 rows, most of them settled long ago.
     """
-    values = list(
-        indicator.values.select_related("entered_by", "approved_by").order_by(
-            "-entered_at", "-pk"
-        )
-    )
+    # A value's own granularity names a period off the indicator's grid (one
+    # entered before its frequency changed); the grid's periods use the
+    # indicator's frequency.
+    starts_read = indicator.values.order_by().values_list("period_start", "granularity")
+    granularity = dict(starts_read.distinct())
+    grid = _period_range(indicator, set(granularity), today)
+    granularity.update(dict.fromkeys(grid, indicator.frequency))
+    starts = sorted(granularity, reverse=True)
+    shown = starts if newest is None else starts[:newest]
     rows = {
-        start: PeriodRow(period_label(start, indicator.frequency), start)
-        for start in _period_range(indicator, values, today)
+        start: PeriodRow(period_label(start, granularity[start]), start)
+        for start in shown
     }
-    for value in values:
-        row = rows.setdefault(
-            value.period_start,
-            PeriodRow(value.period_label, value.period_start),
-        )
+    values = indicator.values.select_related("entered_by", "approved_by")
+    if len(shown) < len(starts):
+        values = values.filter(period_start__gte=shown[-1])
+    for value in values.order_by("-entered_at", "-pk"):
+        row = rows[value.period_start]
         row.history.append(value)
         if value.superseded_at is None and value.status == ValueStatus.APPROVED:
             row.official = value
         elif value.superseded_at is None and value.status in PENDING:
             row.pending = row.pending or value
-    return sorted(rows.values(), key=lambda r: r.period_start, reverse=True)
+    return PeriodTable(list(rows.values()), len(starts))
 
 
 def _period_range(
-    indicator: Indicator, values: list[IndicatorValue], today: dt.date
+    indicator: Indicator, with_values: set[dt.date], today: dt.date
 ) -> list[dt.date]:
-    starts = [v.period_start for v in values]
+    """The periods of the indicator's frequency from its first value to today."""
+    starts = list(with_values)
     if indicator.baseline_year:
         starts.append(dt.date(indicator.baseline_year, 1, 1))
     first = min(starts, default=dt.date(today.year, 1, 1))

@@ -98,9 +98,8 @@ def _detail_render(request, indicator, form, status=200):
         "as_of": dashboard.as_of,
         "as_of_chosen": as_of is not None,
         "indicator": indicator,
-        "periods": selectors.indicator_periods(
-            indicator=indicator, today=timezone.localdate()
-        ),
+        "periods": _periods(request, indicator),
+        "all_periods": _wants_all_periods(request),
         "target_changes": indicator.target_changes.select_related("changed_by"),
         "form": form if user_has_role(request.user, *EDITORS) else None,
     }
@@ -141,6 +140,23 @@ def value_enter(request, code):
     return _detail_render(request, indicator, form, status=400)
 
 
+# Periods in the value table unless all are asked for (?periods=all, kept by the
+# entry form): ten years of monthly values would be 120 rows with histories.
+PERIODS_SHOWN = 24
+
+
+def _wants_all_periods(request) -> bool:
+    return "all" in (request.GET.get("periods"), request.POST.get("periods"))
+
+
+def _periods(request, indicator) -> selectors.PeriodTable:
+    return selectors.indicator_periods(
+        indicator=indicator,
+        today=timezone.localdate(),
+        newest=None if _wants_all_periods(request) else PERIODS_SHOWN,
+    )
+
+
 def _is_htmx(request) -> bool:
     """True for a request htmx made (JS on), which gets a fragment, not a page."""
     return request.headers.get("HX-Request") == "true"
@@ -154,9 +170,8 @@ def _values_fragment(request, indicator, form, *, message="", level=messages.SUC
     """
     ctx = {
         "indicator": indicator,
-        "periods": selectors.indicator_periods(
-            indicator=indicator, today=timezone.localdate()
-        ),
+        "periods": _periods(request, indicator),
+        "all_periods": _wants_all_periods(request),
         "form": form,
         "value_message": message,
         "value_message_tag": messages.DEFAULT_TAGS[level],

@@ -91,7 +91,7 @@ def test_a_correction_keeps_the_old_value_in_history(secretariat, approver, reco
     correction.refresh_from_db()
     assert first.superseded_at == correction.approved_at
     assert correction.status == "approved" and correction.superseded_at is None
-    rows = indicator_periods(indicator=indicator, today=dt.date(2024, 6, 1))
+    rows = indicator_periods(indicator=indicator, today=dt.date(2024, 6, 1)).rows
     assert rows[0].official == correction
     assert [v.value for v in rows[0].history] == [Decimal("58"), Decimal("57")]
     assert recompute == [[indicator.pk], [indicator.pk]]
@@ -140,7 +140,7 @@ def test_rejected_value_never_becomes_official(approver, secretariat):
     assert value_heads(indicator_ids=[value.indicator_id], period_starts=[Y2024]) == {}
     with pytest.raises(ValueRejected, match="no longer waits"):
         values_approve(value_ids=[value.pk], user=approver)
-    rows = indicator_periods(indicator=value.indicator, today=dt.date(2024, 6, 1))
+    rows = indicator_periods(indicator=value.indicator, today=dt.date(2024, 6, 1)).rows
     assert rows[0].official is None and rows[0].pending is None
 
 
@@ -263,3 +263,41 @@ def test_frequency_cannot_change_once_values_exist(secretariat):
             user=secretariat,
             fields={"frequency": "quarterly"},
         )
+
+
+def _monthly_with_values(months: int):
+    indicator = IndicatorFactory(code="MND", frequency="monthly", unit="count")
+    for n in range(months):
+        start = dt.date(2022 + n // 12, n % 12 + 1, 1)
+        IndicatorValueFactory(
+            indicator=indicator, period_start=start, granularity="monthly"
+        )
+    return indicator
+
+
+def test_the_period_table_can_show_only_the_newest_periods(
+    django_assert_num_queries,
+):
+    indicator = _monthly_with_values(30)  # 2022-01 .. 2024-06
+    today = dt.date(2024, 8, 15)  # two more periods without values
+    with django_assert_num_queries(2):  # the periods, then the shown values
+        table = indicator_periods(indicator=indicator, today=today, newest=5)
+    assert table.total == 32 and table.is_cut
+    assert [row.label for row in table.rows] == [
+        "2024-08", "2024-07", "2024-06", "2024-05", "2024-04",
+    ]  # fmt: skip
+    assert table.rows[0].history == [] and len(table.rows[2].history) == 1
+    every = indicator_periods(indicator=indicator, today=today)
+    assert every.total == len(every.rows) == 32 and not every.is_cut
+    assert every.rows[-1].label == "2022-01"
+
+
+def test_a_value_off_the_grid_keeps_its_own_period_label():
+    # Entered quarterly before the indicator became annual.
+    indicator = IndicatorFactory(code="OFF", frequency="annual", baseline_year=2024)
+    IndicatorValueFactory(
+        indicator=indicator, period_start=dt.date(2024, 4, 1), granularity="quarterly"
+    )
+    table = indicator_periods(indicator=indicator, today=dt.date(2025, 2, 1))
+    assert [row.label for row in table.rows] == ["2025", "2024-Q2", "2024"]
+    assert len(table.rows[1].history) == 1

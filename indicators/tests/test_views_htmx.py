@@ -12,8 +12,9 @@ from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FRAGMENT = "indicators/_value_table.html"
-# Session, user, roles, indicator, its values; the same whatever the history.
-FRAGMENT_MAX_QUERIES = 8
+# Session, user, roles, indicator, its periods, their values; the same whatever
+# the history.
+FRAGMENT_MAX_QUERIES = 9
 
 
 def templates(response):
@@ -222,3 +223,36 @@ def test_the_queue_page_has_no_choose_all_when_nothing_waits(client, approver):
     html = client.get(reverse("indicators:approvals")).content.decode()
     assert "Nothing waits for approval." in html
     assert "data-select-all" not in html
+
+
+def test_the_value_table_shows_the_newest_periods_and_links_to_all(client, secretariat):
+    indicator = IndicatorFactory(code="MND", frequency="monthly", unit="count")
+    for month in range(1, 13):
+        for year in (2022, 2023, 2024):
+            IndicatorValueFactory(
+                indicator=indicator,
+                period_start=f"{year}-{month:02d}-01",
+                granularity="monthly",
+            )
+    client.force_login(secretariat)
+    response = client.get(detail("MND"))
+    table = response.context["periods"]
+    assert len(table.rows) == 24 and table.is_cut
+    html = response.content.decode()
+    assert 'href="/indicators/MND/?periods=all#values-title"' in html
+    assert 'name="periods"' not in html
+
+    response = client.get(detail("MND") + "?periods=all")
+    assert not response.context["periods"].is_cut
+    assert len(response.context["periods"].rows) == response.context["periods"].total
+    assert "?periods=all#values-title" not in response.content.decode()
+    # The entry form keeps the choice, so the swapped table shows all too.
+    assert '<input type="hidden" name="periods" value="all">' in (
+        response.content.decode()
+    )
+    data = {"period": "2022-01", "value": "7", "comment": "Ny kilde", "periods": "all"}
+    response = client.post(enter("MND"), data, **HTMX)
+    assert response.status_code == 200
+    table = response.context["periods"]
+    assert not table.is_cut and table.rows[-1].label == "2022-01"
+    assert len(table.rows[-1].history) == 2
