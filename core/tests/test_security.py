@@ -1,6 +1,7 @@
 """Login lockout, client address behind one proxy, security log, headers."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import RequestFactory
@@ -195,3 +196,41 @@ def test_a_plain_request_to_a_widget_still_redirects_to_login(client):
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=/roadmap/deliveries/")
     assert "HX-Redirect" not in response
+
+
+def test_a_signed_in_session_slides_but_is_written_at_most_once_a_minute(
+    client, monkeypatch
+):
+    from django.contrib.sessions.models import Session
+
+    from core import middleware
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    user = UserFactory(roles=[Role.COUNCIL_MEMBER])
+    client.force_login(user)
+    url = reverse("strategy:overview")
+    client.get(url)  # the first request after login stamps the session
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    first = expiry()
+    clock[0] += 30
+    response = client.get(url)
+    assert response.status_code == 200 and expiry() == first  # not written again
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+    clock[0] += 31  # a minute since the last write: the idle timeout slides
+    response = client.get(url)
+    assert expiry() > first
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_an_anonymous_request_creates_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get(reverse("login"))
+    client.get(reverse("healthz"))
+    assert not Session.objects.exists()
