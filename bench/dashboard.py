@@ -4,7 +4,9 @@ Production-sized data: the real strategy and roadmap, 60 indicators with ten
 years of monthly approved values, progress computed. Each page is requested
 repeatedly through Django's full stack (middleware, session, templates) with
 the test client; the figures are the server time (median and 95th percentile)
-next to a trivial view measured in the same run, and the page weight (HTML with
+next to a trivial view measured in the same run (and, for scale, next to an
+empty signed-in page: the site's frame, session, user and roles, which every
+page pays before its content), and the page weight (HTML with
 its embedded figure JSON; plotly.js itself is a separate cached file). Rows
 starting with "+" are the fragments a page loads with htmx once it is shown
 (the roadmap's timeline and delivery tables): not part of the page's own time,
@@ -43,11 +45,29 @@ def trivial(request):
     return HttpResponse("ok")
 
 
+def empty_page(request):
+    """A signed-in page with the site's frame and nothing in it: what every
+    page pays before its own content (session, user, roles, base template)."""
+    from django.shortcuts import render
+
+    from core.roles import DASHBOARD_READERS, role_required
+
+    @role_required(*DASHBOARD_READERS)
+    def view(request):
+        return render(request, "base.html", {})
+
+    return view(request)
+
+
 def urlconf():
-    """The project's URLs plus one trivial view to compare with."""
+    """The project's URLs plus the two views to compare with."""
     from django.urls import include, path
 
-    return [path("bench-trivial/", trivial), path("", include("config.urls"))]
+    return [
+        path("bench-trivial/", trivial),
+        path("bench-empty/", empty_page),
+        path("", include("config.urls")),
+    ]
 
 
 def django_setup(url: str) -> None:
@@ -206,6 +226,7 @@ def main() -> None:
     # "+" rows: the fragments a page loads with htmx after it has been shown.
     pages = [
         ("trivial view", "/bench-trivial/", {}),
+        ("empty signed-in page", "/bench-empty/", {}),
         ("overview", "/", {}),
         ("goal M1", "/goals/M1/", {}),
         ("+ its deliveries", "/roadmap/deliveries/?goal=M1", HTMX),
@@ -219,15 +240,19 @@ def main() -> None:
         profile(client, args.profile, args.rounds, HTMX if args.htmx else {})
         return
     print("data: real strategy, 263 roadmap deliveries, 60 indicators x 120 months")
-    print(f"{'page':<24}{'median ms':>10}{'p95 ms':>9}{'x trivial':>11}{'kB':>8}")
-    base = None
+    print(
+        f"{'page':<24}{'median ms':>10}{'p95 ms':>9}{'x trivial':>11}"
+        f"{'x empty':>9}{'kB':>8}"
+    )
+    medians = []
     for name, url, headers in pages:
         times, size = measure(client, url, args.rounds, headers)
-        median = statistics.median(times)
-        base = base or median
+        medians.append(statistics.median(times))
+        trivial_ms, empty_ms = medians[0], medians[min(1, len(medians) - 1)]
         print(
-            f"{name:<24}{median * 1000:>10.1f}{p95(times) * 1000:>9.1f}"
-            f"{median / base:>11.1f}{size / 1024:>8.1f}"
+            f"{name:<24}{medians[-1] * 1000:>10.1f}{p95(times) * 1000:>9.1f}"
+            f"{medians[-1] / trivial_ms:>11.1f}{medians[-1] / empty_ms:>9.1f}"
+            f"{size / 1024:>8.1f}"
         )
 
 
