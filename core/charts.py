@@ -71,6 +71,12 @@ class ChartView:
     figure_json: str
     columns: Sequence[str]
     rows: Sequence[Sequence[object]]
+    # Nothing to draw: the title and summary say so, and no empty axes are shown.
+    is_empty: bool = False
+
+
+def _has_points(trace: dict) -> bool:
+    return any(len(trace.get(key) or ()) for key in ("x", "y", "values"))
 
 
 def chart_view(
@@ -89,11 +95,13 @@ def chart_view(
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
     )
+    data = figure.to_dict()
     return ChartView(
         chart_id=chart_id,
         title=title,
         summary=summary,
-        figure_json=orjson.dumps(figure.to_dict()).decode(),
+        figure_json=orjson.dumps(data).decode(),
         columns=list(columns),
         rows=[list(row) for row in rows],
+        is_empty=not any(_has_points(trace) for trace in data.get("data", ())),
     )

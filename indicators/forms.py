@@ -151,7 +151,9 @@ class ValueEntryForm(forms.Form):
         _("Comment"), _("Required for a correction: say why the value changes.")
     )
     draft = forms.BooleanField(
-        label=_("Save as draft (do not send for approval yet)"), required=False
+        label=_("Save as draft (do not send for approval yet)"),
+        required=False,
+        label_suffix="",  # the box comes before its label: no colon
     )
 
     def __init__(self, *args, indicator: Indicator, **kwargs):

@@ -26,7 +26,9 @@ class RoadmapFilterForm(forms.Form):
         choices=[("", _("All")), *PlanningStatus.choices],
     )
     removed = forms.BooleanField(
-        label=_("Show deliveries removed from the roadmap"), required=False
+        label=_("Show deliveries removed from the roadmap"),
+        required=False,
+        label_suffix="",  # the box comes before its label: no colon
     )
 
     def __init__(self, *args, **kwargs):

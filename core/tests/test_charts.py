@@ -44,3 +44,23 @@ def test_figure_json_cannot_break_out_of_its_element():
     data = html.split('id="demo-chart-data">')[1].split("</script>")[0]
     assert "</script>" not in data and "<b>" not in data
     assert json.loads(data)["layout"]["title"]["text"] == "Andel <b>&</b> </script>"
+
+
+def test_a_chart_with_nothing_to_draw_shows_its_title_and_summary_but_no_empty_axes():
+    from core.charts import Figure
+
+    figure = Figure()
+    figure.add_scatter(x=[], y=[], name="Godkjent verdi")
+    view = chart_view(
+        figure,
+        chart_id="empty-chart",
+        title="Indikator 1: verdier",
+        summary="Ingen godkjente verdier ennå.",
+        columns=["År", "Verdi"],
+        rows=[],
+    )
+    assert view.is_empty
+    html = render(view)
+    assert "Indikator 1: verdier" in html and "Ingen godkjente verdier ennå." in html
+    assert "chart-plot" not in html and "<script" not in html
+    assert not make_view().is_empty

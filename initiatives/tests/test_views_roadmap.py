@@ -250,3 +250,17 @@ def test_timeline_chart_draws_bars_and_markers(imported_roadmap):
     plotted = sum(len(trace["y"]) for trace in traces)
     assert plotted == dated
     assert "27" in view.summary
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [("initiatives:roadmap", "/roadmap/"), ("initiatives:list", "/initiatives/")],
+)
+def test_the_section_navigation_marks_the_page_the_user_is_on(
+    client, db, council_member, url, current
+):
+    client.force_login(council_member)
+    html = client.get(reverse(url)).content.decode()
+    nav = html.split('class="subnav"')[1].split("</ul>")[0]
+    assert nav.count('aria-current="page"') == 1
+    assert f'href="{current}" aria-current="page"' in nav
