@@ -26,6 +26,10 @@ from .services import ValueInput
 # At least 10,000 items per request, as the contract promises integrations.
 MAX_BATCH_ITEMS = 50_000
 MAX_COMMENT = 2_000
+# What the schema documents of an item; the parsers decide (and say why not).
+PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+NUMBER_PATTERN = r"^-?[0-9]+([.,][0-9]+)?$"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 NON_FIELD = "non_field_errors"
 
 
@@ -93,7 +97,7 @@ def _year(**kwargs) -> serializers.IntegerField:
 class IndicatorInput(StrictSerializer):
     """A new indicator: codes for the goal, the owner organisation's name."""
 
-    code = serializers.RegexField(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=40)
+    code = serializers.RegexField(CODE_PATTERN, max_length=40)
     goal = serializers.SlugRelatedField(slug_field="code", queryset=Goal.objects)
     name = serializers.CharField(max_length=300, source="name_nb")
     name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -147,17 +151,28 @@ class IndicatorPatchInput(IndicatorInput):
 class ValueItemInput(serializers.Serializer):
     """One value for the indicator in the URL (documentation of the shape)."""
 
-    period = serializers.CharField(help_text="2024, 2024-Q3 or 2024-06")
-    value = serializers.CharField(help_text='A decimal as a string: "57.0"')
+    period = serializers.RegexField(
+        PERIOD_PATTERN,
+        help_text="2024, 2024-Q3 or 2024-06, in the indicator's frequency; "
+        "not a period that has not started.",
+    )
+    value = serializers.RegexField(
+        NUMBER_PATTERN,
+        help_text='A decimal as a string: "57.0" (a decimal comma, "57,0", is '
+        "accepted too). Percentages lie between 0 and 100.",
+    )
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=MAX_COMMENT,
         help_text="Why a value changes; required for a correction.",
     )
 
 
 class BulkValueItemInput(ValueItemInput):
-    indicator = serializers.CharField(help_text="The indicator's code")
+    indicator = serializers.RegexField(
+        CODE_PATTERN, max_length=40, help_text="The indicator's code"
+    )
 
 
 class ValueOutcomeOutput(serializers.Serializer):
