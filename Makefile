@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint lock messages clean
+.PHONY: run test setup lint audit lock messages clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -34,6 +34,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Known vulnerabilities in the pinned production dependencies. --strict: a
+# package the vulnerability service cannot look up is an error, not a pass.
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit --strict --progress-spinner off -r requirements.lock
 
 # Regenerate the pinned sets from pyproject.toml (needs the package index).
 lock:
