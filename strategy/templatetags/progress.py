@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 from django.utils.html import format_html
 
 from strategy.charts import status_icon
@@ -21,10 +22,12 @@ def status_badge(status: str | None):
 
 @register.filter
 def score(value) -> str:
-    """A score of -5..5 with one decimal and a real minus sign, or a dash."""
+    """A score of -5..5 with one decimal as the language writes it (``+3,9``
+    in bokmål), a sign and a real minus sign, or a dash."""
     if not isinstance(value, int | float):
         return "–"
-    return f"{value:+.1f}".replace("-", "−")
+    text = formats.number_format(abs(round(value, 1)), decimal_pos=1, use_l10n=True)
+    return ("−" if round(value, 1) < 0 else "+") + text
 
 
 @register.simple_tag
