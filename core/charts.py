@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
+from django.utils import formats
 
 # Colour-blind safe palette (Okabe–Ito); status is never carried by colour alone.
 PALETTE = {
@@ -75,6 +76,13 @@ class ChartView:
     is_empty: bool = False
 
 
+def _plotly_separators() -> str:
+    """Plotly's ``separators``: the decimal mark, then the thousands separator."""
+    return formats.get_format("DECIMAL_SEPARATOR") + formats.get_format(
+        "THOUSAND_SEPARATOR"
+    )
+
+
 def _has_points(trace: dict) -> bool:
     return any(len(trace.get(key) or ()) for key in ("x", "y", "values"))
 
@@ -94,6 +102,8 @@ def chart_view(
         font={"family": "system-ui, sans-serif", "size": 13},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
+        # Axis ticks and hover values as the language writes numbers (12,5).
+        separators=_plotly_separators(),
     )
     data = figure.to_dict()
     return ChartView(

@@ -64,3 +64,12 @@ def test_a_chart_with_nothing_to_draw_shows_its_title_and_summary_but_no_empty_a
     assert "Indikator 1: verdier" in html and "Ingen godkjente verdier ennå." in html
     assert "chart-plot" not in html and "<script" not in html
     assert not make_view().is_empty
+
+
+def test_plotly_writes_numbers_as_the_language_does():
+    from django.utils import translation
+
+    with translation.override("nb"):
+        assert json.loads(make_view().figure_json)["layout"]["separators"] == ",\xa0"
+    with translation.override("en"):
+        assert json.loads(make_view().figure_json)["layout"]["separators"] == ".,"
