@@ -19,21 +19,3 @@ from strategy.templatetags.progress import score
 def test_a_score_is_written_as_the_language_writes_numbers(language, value, shown):
     with translation.override(language):
         assert score(value) == shown
-
-
-@pytest.mark.parametrize(
-    ("language", "value", "shown"),
-    [
-        ("nb", 10128.8, "10\xa0128,8"),
-        ("nb", 93.1, "93,1"),
-        ("nb", 67.0, "67"),
-        ("en", 10128.8, "10,128.8"),
-    ],
-)
-def test_a_series_value_is_written_as_the_language_writes_numbers(
-    language, value, shown
-):
-    from indicators.templatetags.indicator_values import value_display
-
-    with translation.override(language):
-        assert value_display(value) == shown
