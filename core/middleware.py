@@ -150,13 +150,22 @@ class HtmxLoginRedirectMiddleware:
         login_path = urlsplit(resolve_url(settings.LOGIN_URL)).path
         if urlsplit(response["Location"]).path != login_path:
             return response
-        current = request.headers.get("HX-Current-URL", "")
-        page = urlsplit(current)
-        back = page.path + (f"?{page.query}" if page.query else "")
-        ours = url_has_allowed_host_and_scheme(
-            current, allowed_hosts={request.get_host()}
-        )
-        login = redirect_to_login(back if ours and page.netloc else "/")
+        login = redirect_to_login(self._page_of(request))
         answer = HttpResponse(status=200)
         answer["HX-Redirect"] = login["Location"]
         return answer
+
+    @staticmethod
+    def _page_of(request) -> str:
+        """The page htmx was on (path and query), if it is on this site; else /."""
+        current = request.headers.get("HX-Current-URL", "")
+        try:
+            page = urlsplit(current)
+        except ValueError:  # a malformed header, e.g. "http://[::1"
+            return "/"
+        ours = page.netloc and url_has_allowed_host_and_scheme(
+            current, allowed_hosts={request.get_host()}
+        )
+        if not ours:
+            return "/"
+        return page.path + (f"?{page.query}" if page.query else "")

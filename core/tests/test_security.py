@@ -177,6 +177,8 @@ def test_short_password_is_refused():
         ("http://testserver/roadmap/?goal=1", "/roadmap/%3Fgoal%3D1"),
         ("https://evil.example/steal", "/"),
         ("", "/"),
+        ("http://[::1", "/"),  # malformed: no 500
+        ("/roadmap/", "/"),  # not a full URL, as htmx always sends
     ],
 )
 def test_an_expired_session_sends_an_htmx_widget_to_login_as_a_whole_page(
