@@ -73,3 +73,24 @@ def test_plotly_writes_numbers_as_the_language_does():
         assert json.loads(make_view().figure_json)["layout"]["separators"] == ",\xa0"
     with translation.override("en"):
         assert json.loads(make_view().figure_json)["layout"]["separators"] == ".,"
+
+
+def test_the_data_table_rows_are_escaped_and_localised_like_template_cells():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    view = chart_view(
+        go.Figure(go.Scatter(x=[2020], y=[1.5])),
+        chart_id="t",
+        title="T",
+        summary="S",
+        columns=["År", "Verdi", "Merknad"],
+        rows=[["<b>2020</b>", Decimal("1.5"), "a & b"]],
+    )
+    with translation.override("nb"):
+        html = render(view)
+    assert (
+        '<tr><th scope="row">&lt;b&gt;2020&lt;/b&gt;</th><td>1,5</td>'
+        "<td>a &amp; b</td></tr>"
+    ) in html
