@@ -8,7 +8,6 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import formats, numberformat, timezone
 from django.utils.translation import get_language
 
@@ -17,7 +16,7 @@ from core.charts import ChartView
 from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_chart
 from .explain import Explanation, snapshot_explain
 from .models import Indicator, ProgressSnapshot, ValueStatus
-from .snapshots import indicator_series, newest_as_of
+from .snapshots import indicator_series, snapshot_as_of
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,7 @@ def indicator_dashboard(
     *, indicator: Indicator, as_of: dt.date | None = None
 ) -> IndicatorDashboard:
     day = as_of or timezone.localdate()
-    # One owner: no ordering by the indicator (and its joins) is needed.
-    newest = newest_as_of(
-        ProgressSnapshot, "indicator", as_of=day, owners=Q(pk=indicator.pk)
-    )
-    snapshot = next(iter(newest.order_by()), None)
+    snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=day)
     components = snapshot.components if snapshot else {}
     official = indicator_series(indicator_ids=[indicator.pk], as_of=day).get(
         indicator.pk, []

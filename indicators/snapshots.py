@@ -201,7 +201,8 @@ def newest_as_of(
     Shared by indicator snapshots and goal progress. ``owner`` names the
     foreign key (``indicator``, ``goal``), ``owners`` filters the owners. One
     query: a correlated subquery per owner, served by the (owner, as_of,
-    computed_at) index.
+    computed_at) index. Unordered: the models' default ordering would join the
+    owner (and its goal) only to sort rows every caller keys by owner anyway.
     """
     newest = (
         model.objects.filter(**{owner: OuterRef("pk"), "as_of__lte": as_of})
@@ -214,7 +215,7 @@ def newest_as_of(
         .annotate(newest=Subquery(newest))
         .values("newest")
     )
-    return model.objects.filter(pk__in=newest_ids)
+    return model.objects.filter(pk__in=newest_ids).order_by()
 
 
 def last_fingerprints(

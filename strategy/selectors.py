@@ -89,26 +89,17 @@ def goal_indicator_ids(*, goal_ids: list[int]) -> dict[int, list[int]]:
 
 
 def indicator_scores_as_of(
-    *, goal_ids: list[int], as_of: dt.date
+    *, as_of: dt.date, goal_ids: list[int] | None = None
 ) -> dict[int, tuple[str, float | None]]:
-    """``(status, score)`` of each indicator of these goals as of a date.
+    """``(status, score)`` of each indicator (of these goals) as of a date.
 
     From the newest snapshot at or before the date; one query, no JSON decoded.
     """
-    rows = (
-        newest_as_of(
-            ProgressSnapshot, "indicator", as_of=as_of, owners=Q(goal_id__in=goal_ids)
-        )
-        .order_by()  # the model's ordering would join the indicator and its goal
-        .values_list("indicator_id", "status", "score")
-    )
+    owners = None if goal_ids is None else Q(goal_id__in=goal_ids)
+    rows = newest_as_of(
+        ProgressSnapshot, "indicator", as_of=as_of, owners=owners
+    ).values_list("indicator_id", "status", "score")
     return {pk: (status, score) for pk, status, score in rows}
-
-
-def indicator_statuses_as_of(*, as_of: dt.date) -> dict[int, str]:
-    """Each indicator's status as of a date, from its newest snapshot; one query."""
-    rows = newest_as_of(ProgressSnapshot, "indicator", as_of=as_of).order_by()
-    return dict(rows.values_list("indicator_id", "status"))
 
 
 def goal_progress_as_of(*, as_of: dt.date | None = None) -> dict[str, GoalProgress]:
@@ -195,10 +186,12 @@ def strategy_dashboard(*, as_of: dt.date | None = None) -> Dashboard:
 
 def status_changes(*, since: dt.date, until: dt.date) -> list[StatusChange]:
     """Indicators whose status differs between two dates, in code order."""
-    before = indicator_statuses_as_of(as_of=since)
-    after = indicator_statuses_as_of(as_of=until)
+    before = indicator_scores_as_of(as_of=since)  # pk -> (status, score)
+    after = indicator_scores_as_of(as_of=until)
     changed_ids = [
-        pk for pk, status in after.items() if pk not in before or before[pk] != status
+        pk
+        for pk, (status, _score) in after.items()
+        if pk not in before or before[pk][0] != status
     ]
     labels = dict(ProgressStatus.choices)
     indicators = Indicator.objects.only("code", "name_nb", "is_demo").in_bulk(
@@ -209,8 +202,8 @@ def status_changes(*, since: dt.date, until: dt.date) -> list[StatusChange]:
             indicator_code=indicators[pk].code,
             indicator_name=indicators[pk].name_nb,
             is_demo=indicators[pk].is_demo,
-            before=labels[before[pk]] if pk in before else "–",
-            after=labels[after[pk]],
+            before=labels[before[pk][0]] if pk in before else "–",
+            after=labels[after[pk][0]],
         )
         for pk in changed_ids
     ]
@@ -265,7 +258,7 @@ def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:
             IndicatorLine(indicator, status, score, series.get(indicator.pk, []))
         )
     rollups = newest_as_of(GoalProgress, "goal", as_of=day, owners=Q(pk=goal.pk))
-    rollup = next(iter(rollups.order_by()), None)
+    rollup = next(iter(rollups), None)
     goal_status = (
         GoalStatus(
             rollup.status,
