@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,3 +27,9 @@ def as_of_from(params) -> dt.date | None:
     if day.year < 2000:
         raise AsOfError(_("The as-of date must be in the year 2000 or later."))
     return day
+
+
+def as_of_error_page(request, exc: AsOfError):
+    """The 400 page for a bad as_of: the reason, and the date picker to retry."""
+    ctx = {"as_of_error": str(exc)}
+    return render(request, "strategy/as_of_error.html", ctx, status=400)

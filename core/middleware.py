@@ -15,6 +15,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
+from .htmx import is_htmx
+
 logger = logging.getLogger(__name__)
 SERVICE_UNAVAILABLE = gettext_lazy(
     "The service is temporarily unavailable. Please try again in a moment."
@@ -145,7 +147,7 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+        if not is_htmx(request) or response.status_code != 302:
             return response
         login_path = urlsplit(resolve_url(settings.LOGIN_URL)).path
         if urlsplit(response["Location"]).path != login_path:

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.asof import AsOfError, as_of_from
+from core.asof import AsOfError, as_of_error_page, as_of_from
+from core.htmx import is_htmx
 from core.roles import DASHBOARD_READERS, Role, role_required, user_has_role
 
 from . import exports, selectors, services
@@ -90,8 +91,7 @@ def _detail_render(request, indicator, form, status=200):
     try:
         as_of = as_of_from(request.GET)
     except AsOfError as exc:
-        ctx = {"as_of_error": str(exc)}
-        return render(request, "strategy/as_of_error.html", ctx, status=400)
+        return as_of_error_page(request, exc)
     dashboard = indicator_dashboard(indicator=indicator, as_of=as_of)
     ctx = {
         "dashboard": dashboard,
@@ -130,12 +130,12 @@ def value_enter(request, code):
             _errors_to_form(form, exc)
         else:
             message = _outcome_message(planned.outcome)
-            if _is_htmx(request):
+            if is_htmx(request):
                 fresh = ValueEntryForm(indicator=indicator)
                 return _values_fragment(request, indicator, fresh, message=message)
             messages.success(request, message)
             return redirect(indicator)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _values_fragment(request, indicator, form)
     return _detail_render(request, indicator, form, status=400)
 
@@ -155,11 +155,6 @@ def _periods(request, indicator) -> selectors.PeriodTable:
         today=timezone.localdate(),
         newest=None if _wants_all_periods(request) else PERIODS_SHOWN,
     )
-
-
-def _is_htmx(request) -> bool:
-    """True for a request htmx made (JS on), which gets a fragment, not a page."""
-    return request.headers.get("HX-Request") == "true"
 
 
 def _values_fragment(request, indicator, form, *, message="", level=messages.SUCCESS):
@@ -206,7 +201,7 @@ def value_submit(request, code, pk):
         message, level = str(exc), messages.ERROR
     else:
         message, level = _("The draft was sent for approval."), messages.SUCCESS
-    if _is_htmx(request):
+    if is_htmx(request):
         form = ValueEntryForm(indicator=value.indicator)
         return _values_fragment(
             request, value.indicator, form, message=message, level=level

@@ -7,7 +7,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.asof import AsOfError, as_of_from
+from core.asof import AsOfError, as_of_error_page, as_of_from
+from core.htmx import is_htmx
 from core.roles import DASHBOARD_READERS, Role, role_required
 
 from . import selectors, services
@@ -43,7 +44,7 @@ def roadmap(request):
     try:
         as_of = as_of_from(request.GET)
     except AsOfError as exc:
-        return _as_of_error(request, exc)
+        return as_of_error_page(request, exc)
     filters = RoadmapFilterForm(request.GET or None)
     imports = selectors.roadmap_imports(as_of=as_of)
     ctx = _roadmap_context(filters, as_of)
@@ -71,7 +72,7 @@ def roadmap_deliveries(request):
     try:
         as_of = as_of_from(request.GET)
     except AsOfError as exc:
-        return _as_of_error(request, exc)
+        return as_of_error_page(request, exc)
     filters = RoadmapFilterForm(request.GET or None)
     ctx = _roadmap_context(filters, as_of)
     if filters.is_bound and not filters.is_valid():
@@ -90,8 +91,7 @@ def roadmap_deliveries(request):
         )
         ctx["deliveries"] = rows
         ctx["timeline"] = roadmap_timeline_chart(rows, today=ctx["as_of"])
-    fragment = request.headers.get("HX-Request") == "true"
-    template = "_roadmap_deliveries" if fragment else "roadmap_deliveries"
+    template = "_roadmap_deliveries" if is_htmx(request) else "roadmap_deliveries"
     response = render(request, f"initiatives/{template}.html", ctx)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -104,11 +104,6 @@ def _roadmap_context(filters: RoadmapFilterForm, as_of) -> dict:
         "as_of_chosen": as_of is not None,
         "value_chain": VALUE_CHAIN,
     }
-
-
-def _as_of_error(request, exc: AsOfError):
-    ctx = {"as_of_error": str(exc)}
-    return render(request, "strategy/as_of_error.html", ctx, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 
-from core.asof import AsOfError, as_of_from
+from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.roles import DASHBOARD_READERS, role_required
 
 from .charts import GoalStatusCounts, status_distribution_chart
@@ -41,8 +41,7 @@ def goal_detail(request, code):
     try:
         as_of = as_of_from(request.GET)
     except AsOfError as exc:
-        ctx = {"as_of_error": str(exc)}
-        return render(request, "strategy/as_of_error.html", ctx, status=400)
+        return as_of_error_page(request, exc)
     page = goal_page(code=code, as_of=as_of)
     # The goal's part of the roadmap, as of the same date: a lazy fragment.
     params = {"goal": page.goal.code, **({"as_of": as_of.isoformat()} if as_of else {})}
