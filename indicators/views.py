@@ -98,8 +98,7 @@ def _detail_render(request, indicator, form, status=200):
         "as_of": dashboard.as_of,
         "as_of_chosen": as_of is not None,
         "indicator": indicator,
-        "periods": _periods(request, indicator),
-        "all_periods": _wants_all_periods(request),
+        **_period_table(request, indicator),
         "target_changes": indicator.target_changes.select_related("changed_by"),
         "form": form if user_has_role(request.user, *EDITORS) else None,
     }
@@ -145,16 +144,15 @@ def value_enter(request, code):
 PERIODS_SHOWN = 24
 
 
-def _wants_all_periods(request) -> bool:
-    return "all" in (request.GET.get("periods"), request.POST.get("periods"))
-
-
-def _periods(request, indicator) -> selectors.PeriodTable:
-    return selectors.indicator_periods(
+def _period_table(request, indicator) -> dict:
+    """The value table's context: its periods, and whether all were asked for."""
+    every = "all" in (request.GET.get("periods"), request.POST.get("periods"))
+    periods = selectors.indicator_periods(
         indicator=indicator,
         today=timezone.localdate(),
-        newest=None if _wants_all_periods(request) else PERIODS_SHOWN,
+        newest=None if every else PERIODS_SHOWN,
     )
+    return {"periods": periods, "all_periods": every}
 
 
 def _values_fragment(request, indicator, form, *, message="", level=messages.SUCCESS):
@@ -165,8 +163,7 @@ def _values_fragment(request, indicator, form, *, message="", level=messages.SUC
     """
     ctx = {
         "indicator": indicator,
-        "periods": _periods(request, indicator),
-        "all_periods": _wants_all_periods(request),
+        **_period_table(request, indicator),
         "form": form,
         "value_message": message,
         "value_message_tag": messages.DEFAULT_TAGS[level],
