@@ -197,8 +197,7 @@ class _RowChecker:
     """Turns a data row into a ValueInput, or says what is wrong with it.
 
     Runs once per row of files of up to ``MAX_ROWS`` rows, on the dry run and
-    again on the commit: column positions are looked up once, and each
-    distinct period label is parsed once per frequency.
+    again on the commit: column positions are looked up once.
     """
 
     def __init__(self, columns: dict[str, int], width: int, comment: str):
@@ -209,7 +208,6 @@ class _RowChecker:
         self.indicators = {i.code: i for i in Indicator.objects.all()}
         self.today = timezone.localdate()
         self.seen: dict[tuple[str, dt.date], int] = {}
-        self.periods: dict[tuple[str, str], dt.date] = {}
 
     def cell(self, row: list[str], column: str) -> str:
         position = self.columns.get(column)
@@ -237,7 +235,9 @@ class _RowChecker:
         indicator = self.indicators.get(code)
         if indicator is None:
             raise InputError(_("Unknown indicator code “%(code)s”.") % {"code": code})
-        start = self._period(row[self.period_at].strip(), indicator.frequency)
+        start = period_parse(
+            row[self.period_at].strip(), frequency=indicator.frequency, today=self.today
+        )
         earlier = self.seen.setdefault((code, start), number)
         if earlier != number:
             raise InputError(
@@ -254,14 +254,6 @@ class _RowChecker:
         for position, cell in enumerate(row):
             if position != self.value_at or cell.startswith(("=", "@")):
                 text_check(cell)
-
-    def _period(self, text: str, frequency: str) -> dt.date:
-        key = (text, frequency)
-        start = self.periods.get(key)
-        if start is None:
-            start = period_parse(text, frequency=frequency, today=self.today)
-            self.periods[key] = start
-        return start
 
 
 def file_check(

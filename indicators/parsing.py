@@ -5,6 +5,7 @@ the same input and give the same specific errors.
 """
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -41,6 +42,10 @@ class InputError(ValueError):
     """Input that cannot be accepted; the message says why, for the user."""
 
 
+# Batches (imports, API pushes) repeat the same few labels and many numbers:
+# each distinct text is parsed once. Results are immutable; errors are not
+# cached (their messages are in the language of the request).
+@functools.lru_cache(maxsize=4096)
 def decimal_parse(text: str) -> Decimal:
     """``12,5``, ``1 234,5``, ``1.234,5``, ``1234.5`` → Decimal.
 
@@ -85,6 +90,7 @@ def _decimal_check_size(number: Decimal, text: str) -> Decimal:
     return number
 
 
+@functools.lru_cache(maxsize=1024)
 def period_parse(label: str, *, frequency: str, today: dt.date) -> dt.date:
     """A period label of the indicator's frequency → its first day.
 

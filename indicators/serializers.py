@@ -353,9 +353,8 @@ def value_items_parse(
     ``indicators`` maps codes to indicators; each item has passed
     ``item_shape_errors`` and names its indicator, unless ``code`` names the
     one indicator of every item. A batch repeats the same few periods and
-    many of its numbers, so each distinct text is parsed once.
+    many of its numbers: ``parsing`` parses each distinct text once.
     """
-    parse = _BatchParser(today)
     parsed, errors = [], {}
     for i, item in enumerate(items):
         indicator = indicators.get(code or item["indicator"])
@@ -363,7 +362,7 @@ def value_items_parse(
             errors[str(i)] = {"indicator": [_("No indicator has this code.")]}
             continue
         try:
-            parsed.append(parse.item(item, indicator))
+            parsed.append(_item_parse(item, indicator, today))
         except ValidationError as exc:
             errors[str(i)] = exc.detail
     if errors:
@@ -371,40 +370,24 @@ def value_items_parse(
     return parsed
 
 
-class _BatchParser:
-    def __init__(self, today: dt.date):
-        self.today = today
-        self.periods: dict[tuple[str, str], dt.date | InputError] = {}
-        self.numbers: dict[str, Decimal | InputError] = {}
-
-    def item(self, item: dict, indicator: Indicator) -> ValueInput:
-        period = self._period(item["period"], indicator.frequency)
-        value = self._number(str(item["value"]))
-        errors = {}
-        if isinstance(period, InputError):
-            errors["period"] = [str(period)]
-        if isinstance(value, InputError):
-            errors["value"] = [str(value)]
-        try:
-            comment = _comment_parse(item.get("comment") or "")
-        except InputError as exc:
-            errors["comment"] = [str(exc)]
-        if errors:
-            raise ValidationError(errors)
-        return ValueInput(indicator, period, value, comment)
-
-    def _period(self, text: str, frequency: str):
-        key = (text, frequency)
-        if key not in self.periods:
-            self.periods[key] = _or_error(
-                period_parse, text, frequency=frequency, today=self.today
-            )
-        return self.periods[key]
-
-    def _number(self, text: str):
-        if text not in self.numbers:
-            self.numbers[text] = _or_error(decimal_parse, text)
-        return self.numbers[text]
+def _item_parse(item: dict, indicator: Indicator, today: dt.date) -> ValueInput:
+    """One item's period, value and comment, or every reason it is refused."""
+    period = _or_error(
+        period_parse, item["period"], frequency=indicator.frequency, today=today
+    )
+    value = _or_error(decimal_parse, str(item["value"]))
+    errors = {}
+    if isinstance(period, InputError):
+        errors["period"] = [str(period)]
+    if isinstance(value, InputError):
+        errors["value"] = [str(value)]
+    try:
+        comment = _comment_parse(item.get("comment") or "")
+    except InputError as exc:
+        errors["comment"] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    return ValueInput(indicator, period, value, comment)
 
 
 def _or_error(parse, *args, **kwargs):
