@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
+from core.templatetags.days import day
 from indicators.models import Indicator, ProgressSnapshot
 from indicators.snapshots import as_of_cutoff
 from strategy.models import ProgressStatus
@@ -87,8 +88,8 @@ class DeliveryRow:
         return _day_text(self.delivery.end_date)
 
 
-def _day_text(day: dt.date | None) -> str:
-    return f"{day:%d.%m.%Y}" if day else "–"
+def _day_text(date: dt.date | None) -> str:
+    return day(date) or "–"
 
 
 def roadmap_version_as_of(*, as_of: dt.date) -> RoadmapImport | None:

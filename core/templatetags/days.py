@@ -3,10 +3,8 @@
 import datetime as dt
 
 from django import template
-from django.utils import dateformat
 
 register = template.Library()
-DAY_FORMAT = "d.m.Y"  # as every page writes a day
 
 
 @register.filter
@@ -18,5 +16,7 @@ def day(value) -> str:
         except ValueError:
             return value
     if isinstance(value, dt.date):
-        return dateformat.format(value, DAY_FORMAT)
+        # As every page writes a day (date:"d.m.Y"); an f-string is faster in
+        # long tables.
+        return f"{value:%d.%m.%Y}"
     return "" if value is None else str(value)
