@@ -3,6 +3,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
@@ -125,7 +126,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
         if response.status_code >= 500:
             return response
         session = getattr(request, "session", None)
-        if session is not None and session.accessed and "_auth_user_id" in session:
+        if session is not None and session.accessed and SESSION_KEY in session:
             now = int(time.time())
             touched = session.get(SESSION_TOUCHED, 0)
             if now - touched >= settings.SESSION_REFRESH_SECONDS:
