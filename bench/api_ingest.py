@@ -64,7 +64,9 @@ def fixtures() -> str:
     extra = Indicator.objects.get(code="B0")
     extra.pk, extra.code = None, f"B{INDICATORS}"
     extra.save()
-    _key, raw = api_key_create(name="bench", role=Role.INTEGRATION, scopes=["M1"])
+    _key, raw = api_key_create(
+        name="bench", role=Role.INTEGRATION, scopes=["M1"], known_scopes={"M1"}
+    )
     return raw
 
 

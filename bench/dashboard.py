@@ -97,8 +97,8 @@ def data_fill() -> str:
     from django.utils import timezone
 
     from indicators.models import Indicator, IndicatorValue
-    from indicators.snapshots import progress_recompute
     from strategy.models import Goal
+    from strategy.services import progress_recompute
 
     call_command("load_strategy", verbosity=0, stdout=io.StringIO())
     call_command(

@@ -96,9 +96,12 @@ def fixtures():
 
 def app_import(content: bytes, user) -> tuple[float, float, int]:
     """Seconds for the dry run and for the commit; rows written."""
-    from indicators.imports import import_check, import_commit
+    from indicators.imports import (
+        import_check,
+        import_commit,
+        value_import_commit_request,
+    )
     from indicators.models import ImportStatus, IndicatorValue, ValueImport
-    from indicators.services import value_import_commit_request
 
     job = ValueImport.objects.create(
         filename="bench.csv", content=content, created_by=user

@@ -192,10 +192,16 @@ def _integration_create(i: int) -> Integration:
             },
         )
     _key, raw = api_key_create(
-        name=f"bench-integration-{i}", role=Role.INTEGRATION, scopes=[goal_code]
+        name=f"bench-integration-{i}",
+        role=Role.INTEGRATION,
+        scopes=[goal_code],
+        known_scopes={goal_code},
     )
     _key, approver = api_key_create(
-        name=f"bench-approver-{i}", role=Role.APPROVER, scopes=[goal_code]
+        name=f"bench-approver-{i}",
+        role=Role.APPROVER,
+        scopes=[goal_code],
+        known_scopes={goal_code},
     )
     return Integration(f"integration-{i}", goal_code, raw, approver, codes, annual)
 

@@ -128,8 +128,9 @@ def plain_select_seconds(ids: list[int]) -> tuple[float, int]:
     from django.db import connection
     from django.utils import timezone
 
+    from core.asof import as_of_cutoff
     from indicators.models import IndicatorValue
-    from indicators.snapshots import as_of_cutoff, official_at
+    from indicators.snapshots import official_at
 
     query = (
         IndicatorValue.objects.filter(official_at(as_of_cutoff(timezone.localdate())))
@@ -149,7 +150,7 @@ def recompute(ids: list[int]) -> tuple[float, int, object]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from indicators.snapshots import progress_recompute
+    from strategy.services import progress_recompute
 
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

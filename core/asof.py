@@ -1,10 +1,25 @@
-"""The ``as_of`` date every dashboard page takes: what was known on that day."""
+"""What was known on a day: the ``as_of`` date every dashboard page takes, and
+the generic reads and fingerprints of results stored "as of" a date.
+
+Indicator snapshots, goal roll-ups and the roadmap's history all answer
+"as of D" the same way: at the end of day D in Europe/Oslo, from the newest
+stored row at or before D.
+"""
 
 import datetime as dt
+import hashlib
+from array import array
+from collections.abc import Sequence
+from itertools import chain
+from typing import TypeVar
 
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+RowT = TypeVar("RowT", bound=models.Model)
 
 
 class AsOfError(ValueError):
@@ -33,3 +48,56 @@ def as_of_error_page(request, exc: AsOfError):
     """The 400 page for a bad as_of: the reason, and the date picker to retry."""
     ctx = {"as_of_error": str(exc)}
     return render(request, "strategy/as_of_error.html", ctx, status=400)
+
+
+def as_of_cutoff(as_of: dt.date) -> dt.datetime:
+    """The first instant after the day ``as_of`` (Europe/Oslo)."""
+    next_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(next_day)
+
+
+def fingerprint(*parts: object, points: Sequence[tuple[float, float]] = ()) -> str:
+    """A stable hash of plain data (tuples, floats, strings, dicts of them).
+
+    ``points`` are hashed as raw doubles, many times faster than their repr.
+    """
+    digest = hashlib.sha256(repr(parts).encode())
+    digest.update(array("d", chain.from_iterable(points)).tobytes())
+    return digest.hexdigest()
+
+
+def newest_as_of(
+    model: type[RowT], owner: str, *, as_of: dt.date, owners: Q | None = None
+) -> models.QuerySet[RowT]:
+    """Rows of ``model`` that are each owner's newest with ``as_of <= as_of``.
+
+    Shared by indicator snapshots and goal progress. ``owner`` names the
+    foreign key (``indicator``, ``goal``), ``owners`` filters the owners. One
+    query: a correlated subquery per owner, served by the (owner, as_of,
+    computed_at) index. Unordered: the models' default ordering would join the
+    owner (and its goal) only to sort rows every caller keys by owner anyway.
+    """
+    newest = (
+        model.objects.filter(**{owner: OuterRef("pk"), "as_of__lte": as_of})
+        .order_by("-as_of", "-computed_at", "-pk")
+        .values("pk")[:1]
+    )
+    owner_model = model._meta.get_field(owner).related_model
+    newest_ids = (
+        owner_model.objects.filter(owners or Q())
+        .annotate(newest=Subquery(newest))
+        .values("newest")
+    )
+    return model.objects.filter(pk__in=newest_ids).order_by()
+
+
+def last_fingerprints(
+    model: type[models.Model], owner: str, *, owner_ids: list[int], as_of: dt.date
+) -> dict[int, str]:
+    """Each owner's newest fingerprint for exactly this ``as_of`` (one query)."""
+    rows = (
+        model.objects.filter(**{f"{owner}__in": owner_ids, "as_of": as_of})
+        .order_by(owner, "computed_at", "pk")
+        .values_list(owner, "inputs_fingerprint")
+    )
+    return dict(rows)  # later rows overwrite earlier ones: the newest wins

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from indicators.exports import cell_escape
-
 from .audit import audit_entries, audited_models
 from .models import AuthEvent, User
 from .roles import Role, role_required
+from .spreadsheet import cell_escape
 
 ADMINS = (Role.ADMINISTRATOR,)
 PAGE_LIMIT = 200

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
@@ -16,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
+from .api_errors import error_body
 from .htmx import is_htmx
 
 logger = logging.getLogger(__name__)
@@ -85,14 +87,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable: %s", exception.__class__.__name__)
         if request.path.startswith("/api/"):
-            from .api_errors import error_body
-
             response = JsonResponse(
                 error_body(503, str(SERVICE_UNAVAILABLE)), status=503
             )

@@ -1,9 +1,11 @@
 import secrets
+from collections.abc import Collection
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from .api import KEY_PREFIX, api_key_hash
 from .models import ApiKey, HealthPing, User
 from .roles import Role
 
@@ -60,10 +62,14 @@ API_KEY_ROLES = (Role.INTEGRATION, Role.SECRETARIAT, Role.APPROVER)
 
 
 @transaction.atomic
-def api_key_create(*, name: str, role: Role, scopes: list[str]) -> tuple[ApiKey, str]:
-    """Create a key acting as its own user with one role; returns the raw key once."""
-    from .api import KEY_PREFIX, api_key_hash
+def api_key_create(
+    *, name: str, role: Role, scopes: list[str], known_scopes: Collection[str]
+) -> tuple[ApiKey, str]:
+    """Create a key acting as its own user with one role; returns the raw key once.
 
+    ``known_scopes`` are the codes a scope may name; the app that owns them
+    gives them (``indicators.selectors.scope_codes``): core knows no domain.
+    """
     name = name.strip()
     if not name:
         raise ApiKeyError("Give the key a name.")
@@ -72,7 +78,7 @@ def api_key_create(*, name: str, role: Role, scopes: list[str]) -> tuple[ApiKey,
         raise ApiKeyError(f"Role {role!r} cannot hold an API key (use {allowed}).")
     if ApiKey.objects.filter(name=name).exists():
         raise ApiKeyError(f"An API key named {name!r} already exists.")
-    _check_scopes(scopes)
+    _check_scopes(scopes, known_scopes)
     username = f"api:{name}"[:150]
     if User.objects.filter(username=username).exists():
         raise ApiKeyError(f"The user {username!r} already exists.")
@@ -101,16 +107,8 @@ def api_key_revoke(*, name: str) -> ApiKey:
     return key
 
 
-def _check_scopes(scopes: list[str]) -> None:
-    # Local imports: the domain apps depend on core, not the other way round.
-    from indicators.models import Indicator
-    from strategy.models import Goal
-
-    known = set(Goal.objects.filter(code__in=scopes).values_list("code", flat=True))
-    known |= set(
-        Indicator.objects.filter(code__in=scopes).values_list("code", flat=True)
-    )
-    unknown = sorted(set(scopes) - known)
+def _check_scopes(scopes: list[str], known_scopes: Collection[str]) -> None:
+    unknown = sorted(set(scopes) - set(known_scopes))
     if unknown:
         raise ApiKeyError(
             f"Unknown scope {', '.join(unknown)}: use goal codes (M1…) or "

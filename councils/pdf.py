@@ -23,6 +23,7 @@ def chart_svg(figure_json: str) -> str:
 
 
 def pack_pdf_bytes(*, snapshot: MeetingSnapshot) -> bytes:
+    # WeasyPrint takes half a second to import: only the PDF task pays it.
     from weasyprint import HTML
 
     with translation.override(settings.LANGUAGE_CODE):

@@ -27,6 +27,13 @@ def follow_ups_overdue(
     return actions.order_by("due_date", "pk")
 
 
+def meeting_last_before(*, day: dt.date) -> Meeting | None:
+    """The newest meeting of any council before this day, with its council."""
+    return (
+        Meeting.objects.filter(date__lt=day).select_related("council").order_by("-date")
+    ).first()
+
+
 def council_list() -> QuerySet[Council]:
     return Council.objects.annotate(meeting_count=Count("meetings")).order_by(
         "level", "name_nb"

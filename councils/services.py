@@ -1,12 +1,14 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.roles import Role
 from core.services import role_group
+from core.uploads import document_check
 from core.upsert import UpsertCounts, upsert
 from strategy.seed import SeedCouncil
 
@@ -25,6 +27,8 @@ from .models import (
     Membership,
     PackPdfStatus,
 )
+from .pack import content_hash, meeting_pack_content
+from .pdf import pack_pdf_bytes
 
 
 def councils_load_from_seed(
@@ -232,8 +236,6 @@ def meeting_pack_freeze(*, meeting: Meeting, user) -> MeetingSnapshot:
 
     Freezing again makes a new snapshot; earlier ones stay as evidence.
     """
-    from .pack import content_hash, meeting_pack_content
-
     content = meeting_pack_content(meeting=meeting, as_of=timezone.localdate())
     return MeetingSnapshot.objects.create(
         meeting=meeting,
@@ -246,6 +248,7 @@ def meeting_pack_freeze(*, meeting: Meeting, user) -> MeetingSnapshot:
 
 def meeting_pack_pdf_request(*, snapshot: MeetingSnapshot) -> MeetingPackPdf:
     """Queue the PDF of a frozen pack (once); the task makes it after commit."""
+    # The task calls back into this module: imported where it is used.
     from .tasks import meeting_pack_pdf_task
 
     with transaction.atomic():
@@ -260,8 +263,6 @@ def meeting_pack_pdf_request(*, snapshot: MeetingSnapshot) -> MeetingPackPdf:
 
 def meeting_pack_pdf_make(*, snapshot_id: int) -> MeetingPackPdf:
     """Render the PDF of a frozen pack; idempotent (a ready PDF is kept)."""
-    from .pdf import pack_pdf_bytes
-
     pdf, _created = MeetingPackPdf.objects.get_or_create(snapshot_id=snapshot_id)
     if pdf.status == PackPdfStatus.READY:
         return pdf
@@ -274,10 +275,6 @@ def meeting_pack_pdf_make(*, snapshot_id: int) -> MeetingPackPdf:
 
 def attachment_add(*, agenda_item: AgendaItem, upload, user) -> AgendaItemAttachment:
     """Attach a checked document to a case (refused once minutes are locked)."""
-    from django.conf import settings
-
-    from core.uploads import document_check
-
     _ensure_unlocked(agenda_item.meeting)
     content_type = document_check(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     attachment = AgendaItemAttachment(

@@ -2,6 +2,9 @@ import logging
 
 from celery import shared_task
 
+from .models import MeetingPackPdf, PackPdfStatus
+from .services import meeting_pack_pdf_make
+
 logger = logging.getLogger(__name__)
 
 
@@ -14,8 +17,6 @@ logger = logging.getLogger(__name__)
 )
 def meeting_pack_pdf_task(snapshot_id: int) -> None:
     """Make the PDF of a frozen meeting pack (idempotent)."""
-    from .models import MeetingPackPdf, PackPdfStatus
-    from .services import meeting_pack_pdf_make
 
     try:
         meeting_pack_pdf_make(snapshot_id=snapshot_id)

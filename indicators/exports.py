@@ -5,8 +5,9 @@ import io
 import re
 from collections.abc import Iterable
 
+from core.spreadsheet import cell_escape
+
 from .models import IndicatorValue
-from .parsing import FORMULA_PREFIXES
 
 HEADER = [
     "indicator",
@@ -25,15 +26,6 @@ HEADER = [
 ]
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def cell_escape(text: str) -> str:
-    """Prefix a text cell that a spreadsheet would run as a formula with ``'``.
-
-    Only text is escaped; numbers are written as numbers (a negative value
-    stays a negative number).
-    """
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def safe_name(text: str) -> str:
@@ -88,6 +80,7 @@ def _csv(rows) -> bytes:
 
 
 def _xlsx(rows) -> bytes:
+    # openpyxl takes a tenth of a second to import: only XLSX exports pay it.
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

@@ -16,14 +16,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheet import FORMULA_PREFIXES
+
 from .models import ImportStatus, Indicator, ValueImport, ValueSource
 from .parsing import (
-    FORMULA_PREFIXES,
     InputError,
     decimal_parse,
     period_parse,
@@ -122,6 +122,7 @@ def _csv_rows(text: str) -> list[list[str]]:
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
+    # openpyxl takes a tenth of a second to import: only XLSX files pay it.
     from openpyxl import load_workbook
 
     try:
@@ -328,6 +329,37 @@ def _chunk_check(
 # --- The job: check, then commit ---------------------------------------------------
 
 
+def value_import_create(
+    *, user, filename: str, content: bytes, comment: str = ""
+) -> ValueImport:
+    """Store an uploaded file and queue its dry run."""
+    # The task calls back into this module: imported where it is used.
+    from .tasks import value_import_check_task
+
+    job = ValueImport.objects.create(
+        filename=filename[:255], content=content, comment=comment, created_by=user
+    )
+    transaction.on_commit(lambda: value_import_check_task.delay(job.pk))
+    return job
+
+
+def value_import_commit_request(*, job: ValueImport, user) -> bool:
+    """Queue the commit of a checked import; False if it was not waiting for one.
+
+    Only the person who uploaded the file commits it.
+    """
+    # The task calls back into this module: imported where it is used.
+    from .tasks import value_import_commit_task
+
+    # A conditional update claims the job: a double click queues one commit.
+    claimed = ValueImport.objects.filter(
+        pk=job.pk, created_by=user, status=ImportStatus.CHECKED
+    ).update(status=ImportStatus.COMMITTING, finished_at=None, processed_rows=0)
+    if claimed:
+        transaction.on_commit(lambda: value_import_commit_task.delay(job.pk))
+    return bool(claimed)
+
+
 def _job_progress(job_id: int):
     def report(done: int, total: int) -> None:
         ValueImport.objects.filter(pk=job_id).update(
@@ -431,27 +463,10 @@ def report_rows(job: ValueImport, *, errors_only: bool = False) -> Iterator[list
             yield entry
 
 
-def _job_run(step, job_id: int) -> None:
-    try:
-        step(job_id=job_id)
-    except Exception:
-        # Leave no job spinning for ever: the page shows it failed.
-        logger.exception("Import %s failed", job_id)
-        ValueImport.objects.filter(pk=job_id).update(
-            status=ImportStatus.FAILED,
-            file_errors=[_("The import stopped unexpectedly; nothing was saved.")],
-            finished_at=timezone.now(),
-        )
-        raise
-
-
-@shared_task(name="indicators.value_import_check")
-def value_import_check_task(job_id: int) -> None:
-    """Dry-run an uploaded import file."""
-    _job_run(import_check, job_id)
-
-
-@shared_task(name="indicators.value_import_commit")
-def value_import_commit_task(job_id: int) -> None:
-    """Commit a checked import file, all or nothing."""
-    _job_run(import_commit, job_id)
+def import_failed(*, job_id: int) -> None:
+    """Mark a job that stopped unexpectedly as failed: nothing was saved."""
+    ValueImport.objects.filter(pk=job_id).update(
+        status=ImportStatus.FAILED,
+        file_errors=[_("The import stopped unexpectedly; nothing was saved.")],
+        finished_at=timezone.now(),
+    )

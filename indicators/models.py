@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from strategy.models import ProgressStatus
 
+from . import parsing
+
 
 class Direction(models.TextChoices):
     INCREASE = "increase", _("Increase")
@@ -15,9 +17,9 @@ class Direction(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
-    ANNUAL = "annual", _("Annual")
-    QUARTERLY = "quarterly", _("Quarterly")
-    MONTHLY = "monthly", _("Monthly")
+    ANNUAL = parsing.ANNUAL, parsing.FREQUENCY_LABELS[parsing.ANNUAL]
+    QUARTERLY = parsing.QUARTERLY, parsing.FREQUENCY_LABELS[parsing.QUARTERLY]
+    MONTHLY = parsing.MONTHLY, parsing.FREQUENCY_LABELS[parsing.MONTHLY]
 
 
 class Unit(models.TextChoices):
@@ -314,9 +316,7 @@ class IndicatorValue(models.Model):
     @property
     def period_label(self) -> str:
         """``2024``, ``2024-Q3`` or ``2024-06``."""
-        from .parsing import period_label
-
-        return period_label(self.period_start, self.granularity)
+        return parsing.period_label(self.period_start, self.granularity)
 
     @property
     def is_current(self) -> bool:

@@ -1,5 +1,8 @@
 """Parsing of user-typed periods and numbers: pure functions, no Django models.
 
+The vocabulary of periods (the frequencies) is defined here, so that the
+models build their choices from it and this module imports no model.
+
 Shared by the entry form and the CSV/XLSX import so that both accept exactly
 the same input and give the same specific errors.
 """
@@ -10,18 +13,22 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import Frequency
+from core.spreadsheet import FORMULA_PREFIXES
 
 # Thousand separators people type or spreadsheets write: space, no-break
 # space, narrow no-break space, thin space.
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
-# Plain strings: comparing enum members costs more in the per-row loop.
-ANNUAL, QUARTERLY, MONTHLY = (
-    Frequency.ANNUAL.value,
-    Frequency.QUARTERLY.value,
-    Frequency.MONTHLY.value,
-)
+# The reporting frequencies (granularities of a period). Plain strings: the
+# per-row loops compare them; ``models.Frequency`` is built from these.
+ANNUAL, QUARTERLY, MONTHLY = "annual", "quarterly", "monthly"
+FREQUENCY_LABELS = {
+    ANNUAL: gettext_lazy("Annual"),
+    QUARTERLY: gettext_lazy("Quarterly"),
+    MONTHLY: gettext_lazy("Monthly"),
+}
+MONTHS_PER_PERIOD = {ANNUAL: 12, QUARTERLY: 3, MONTHLY: 1}
 _PERIOD_PATTERNS = (
     (re.compile(r"^(\d{4})$"), ANNUAL),
     # 2024-Q3, 2024Q3, and Statistics Norway's 2024K3.
@@ -34,8 +41,6 @@ MAX_INTEGER_DIGITS = 14
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # At most 14 integer and 6 decimal ASCII digits: always within the limits.
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]{1,14}(?:[.,][0-9]{1,6})?")
-# Characters that make a spreadsheet treat a text cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InputError(ValueError):
@@ -106,8 +111,8 @@ def period_parse(label: str, *, frequency: str, today: dt.date) -> dt.date:
             )
             % {
                 "text": text,
-                "given": Frequency(granularity).label.lower(),
-                "want": Frequency(frequency).label.lower(),
+                "given": FREQUENCY_LABELS[granularity].lower(),
+                "want": FREQUENCY_LABELS[frequency].lower(),
             }
         )
     if start > today:
@@ -168,7 +173,7 @@ def period_label(start: dt.date, granularity: str) -> str:
 
 def period_next(start: dt.date, granularity: str) -> dt.date:
     """The first day of the following period."""
-    months = {Frequency.ANNUAL: 12, Frequency.QUARTERLY: 3}.get(granularity, 1)
+    months = MONTHS_PER_PERIOD.get(granularity, 1)
     index = start.year * 12 + start.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
 

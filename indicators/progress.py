@@ -36,6 +36,17 @@ MODERATE = "moderate_progress"
 LIMITED = "limited_progress"
 DETERIORATION = "deterioration"
 NOT_AVAILABLE = "not_available"
+# The one vocabulary of progress statuses, best first: indicator snapshots,
+# goal roll-ups and their model choices (``strategy.models.ProgressStatus``)
+# all use these.
+STATUSES = (
+    TARGET_ACHIEVED,
+    SUBSTANTIAL,
+    MODERATE,
+    LIMITED,
+    DETERIORATION,
+    NOT_AVAILABLE,
+)
 
 DEFAULT_THRESHOLDS = {
     METHOD_NO_TARGET: {"high": 0.015, "med": 0.005, "low": 0.0},

@@ -12,6 +12,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from strategy.models import Goal
+
 from .models import (
     Frequency,
     Indicator,
@@ -38,6 +40,15 @@ def indicator_get(*, code: str) -> Indicator:
     return get_object_or_404(
         Indicator.objects.select_related("goal", "owner"), code=code
     )
+
+
+def scope_codes(*, among: Iterable[str]) -> set[str]:
+    """Which of these codes an API key's write scope may name: goal codes
+    (M1…) and indicator codes. Two queries."""
+    codes = set(among)
+    goals = Goal.objects.filter(code__in=codes).values_list("code", flat=True)
+    indicators = Indicator.objects.filter(code__in=codes).values_list("code", flat=True)
+    return {*goals, *indicators}
 
 
 class ValueHead(NamedTuple):

@@ -1,6 +1,10 @@
-"""Every write of the indicators app: definitions, values, approval, imports."""
+"""Writes of the indicators app: values, their approval, and definitions.
+
+Demo data is loaded by ``demo.py``, import files by ``imports.py``.
+"""
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,130 +18,42 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.roles import Role, user_has_role
-from core.upsert import UpsertCounts, upsert
-from strategy.models import Goal
 
 from . import staging
-from .demo import BASELINE_YEAR, DEMO_INDICATORS, FIRST_YEAR, DemoIndicator
 from .models import (
     Frequency,
-    ImportStatus,
     Indicator,
     IndicatorTargetChange,
     IndicatorValue,
-    ValueImport,
-    ValueSource,
     ValueStatus,
 )
 from .parsing import InputError, period_label
 from .selectors import ValueHead, value_heads
-from .tasks import progress_recompute_enqueue
+
+logger = logging.getLogger(__name__)
 
 
-class DemoConflict(Exception):
-    """A demo code is already used by a real indicator; nothing was written."""
+def progress_recompute_enqueue(indicator_ids: Iterable[int | str]) -> None:
+    """Queue a recompute for these indicators once the current transaction commits.
 
-
-@transaction.atomic
-def demo_load() -> UpsertCounts:
-    """Create or refresh the demo indicators and their 2018–2026 values.
-
-    Touches only rows flagged ``is_demo``; refuses if a demo code is taken by a
-    real indicator. Values that already exist are left as they are.
+    If the broker is unreachable the write that called this still succeeds:
+    the periodic sweep finds indicators whose inputs are newer than their
+    newest snapshot and catches up.
     """
-    counts = UpsertCounts()
-    codes = [d.code for d in DEMO_INDICATORS]
-    taken = list(
-        Indicator.objects.filter(code__in=codes, is_demo=False).values_list(
-            "code", flat=True
-        )
-    )
-    if taken:
-        raise DemoConflict(
-            "These codes belong to real indicators, so no demo data was loaded: "
-            + ", ".join(sorted(taken))
-        )
-    goals = Goal.objects.in_bulk(field_name="code")
-    missing = sorted({d.goal_code for d in DEMO_INDICATORS} - set(goals))
-    if missing:
-        raise DemoConflict(
-            f"Goals {', '.join(missing)} are missing: run load_strategy first."
-        )
-    for demo in DEMO_INDICATORS:
-        indicator = upsert(
-            Indicator,
-            lookup={"code": demo.code},
-            values=_demo_indicator_fields(demo, goals[demo.goal_code]),
-            counts=counts,
-        )
-        _demo_values_create(indicator, demo, counts)
-    _demo_progress_history()
-    return counts
+    ids = sorted({int(pk) for pk in indicator_ids})
+    if not ids:
+        return
 
+    # The task calls back into this app's services: imported where it is used.
+    from .tasks import progress_recompute_task
 
-def _demo_published(year: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(year + 1, 3, 1, 12))
+    def send() -> None:
+        try:
+            progress_recompute_task.delay(ids)
+        except Exception:  # noqa: BLE001 - any broker failure; the sweep catches up
+            logger.warning("Broker unreachable; sweep will recompute %s", ids)
 
-
-def _demo_progress_history() -> None:
-    """Snapshots at each past year end and today, so as-of dates show history."""
-    from .snapshots import progress_recompute
-
-    ids = list(Indicator.objects.filter(is_demo=True).values_list("pk", flat=True))
-    today = timezone.localdate()
-    for year in range(FIRST_YEAR + 1, today.year):
-        progress_recompute(indicator_ids=ids, as_of=dt.date(year, 12, 31))
-    progress_recompute(indicator_ids=ids, as_of=today)
-
-
-def _demo_indicator_fields(demo: DemoIndicator, goal: Goal) -> dict:
-    baseline = dict(demo.series())[BASELINE_YEAR]
-    return {
-        "goal": goal,
-        "name_nb": demo.name_nb,
-        "name_en": demo.name_en,
-        "description": "Eksempeldata – oppdiktet for å vise hvordan verktøyet virker.",
-        "unit": demo.unit,
-        "unit_label": demo.unit_label,
-        "direction": demo.direction,
-        "baseline_value": baseline,
-        "baseline_year": BASELINE_YEAR,
-        "target_value": Decimal(str(demo.target)),
-        "target_year": 2030,
-        "limit": None if demo.limit is None else Decimal(str(demo.limit)),
-        "frequency": Frequency.ANNUAL,
-        "data_source": "Eksempeldata",
-        "is_demo": True,
-    }
-
-
-def _demo_values_create(
-    indicator: Indicator, demo: DemoIndicator, counts: UpsertCounts
-) -> None:
-    existing = set(indicator.values.values_list("period_start", flat=True))
-    now = timezone.now()
-    new_values = [
-        IndicatorValue(
-            indicator=indicator,
-            period_start=dt.date(year, 1, 1),
-            granularity=Frequency.ANNUAL,
-            value=value,
-            status=ValueStatus.APPROVED,
-            source=ValueSource.DEMO,
-            comment="Eksempeldata",
-            # Approved in March after the year, as a statistics producer
-            # would publish: the as-of views then have a history to show.
-            entered_at=min(now, _demo_published(year)),
-            approved_at=min(now, _demo_published(year)),
-        )
-        for year, value in demo.series()
-        if dt.date(year, 1, 1) not in existing
-    ]
-    bulk_create_with_history(new_values, IndicatorValue)
-    for _row in new_values:
-        counts.add("indicatorvalue", "created")
-    for _row in existing:
-        counts.add("indicatorvalue", "unchanged")
+    transaction.on_commit(send)
 
 
 # --- Values -----------------------------------------------------------------
@@ -582,35 +498,3 @@ def _target_change_record(
     )
     change._history_user = user
     change.save()
-
-
-# --- Imports -------------------------------------------------------------------
-
-
-def value_import_create(
-    *, user, filename: str, content: bytes, comment: str = ""
-) -> ValueImport:
-    """Store an uploaded file and queue its dry run (see ``imports.py``)."""
-    from .imports import value_import_check_task
-
-    job = ValueImport.objects.create(
-        filename=filename[:255], content=content, comment=comment, created_by=user
-    )
-    transaction.on_commit(lambda: value_import_check_task.delay(job.pk))
-    return job
-
-
-def value_import_commit_request(*, job: ValueImport, user) -> bool:
-    """Queue the commit of a checked import; False if it was not waiting for one.
-
-    Only the person who uploaded the file commits it.
-    """
-    from .imports import value_import_commit_task
-
-    # A conditional update claims the job: a double click queues one commit.
-    claimed = ValueImport.objects.filter(
-        pk=job.pk, created_by=user, status=ImportStatus.CHECKED
-    ).update(status=ImportStatus.COMMITTING, finished_at=None, processed_rows=0)
-    if claimed:
-        transaction.on_commit(lambda: value_import_commit_task.delay(job.pk))
-    return bool(claimed)

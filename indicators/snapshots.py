@@ -9,18 +9,17 @@ Every function here works on many indicators in a fixed number of queries.
 """
 
 import datetime as dt
-import hashlib
 import json
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain
 
 from django.db import connection, models, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from psycopg.types.numeric import FloatLoader
+
+from core.asof import as_of_cutoff, fingerprint, last_fingerprints, newest_as_of
 
 from . import progress
 from .models import (
@@ -44,16 +43,12 @@ Series = list[tuple[float, float]]
 
 
 @dataclass(frozen=True)
-class RecomputeCounts:
-    snapshots_created: int
-    snapshots_unchanged: int
-    goals_created: int
+class SnapshotsRecorded:
+    """What a recompute of indicator snapshots wrote, and whose goals to roll up."""
 
-
-def as_of_cutoff(as_of: dt.date) -> dt.datetime:
-    """The first instant after the day ``as_of`` (Europe/Oslo)."""
-    next_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min)
-    return timezone.make_aware(next_day)
+    created: int
+    unchanged: int
+    goal_ids: list[int]
 
 
 def official_at(cutoff: dt.datetime) -> Q:
@@ -183,53 +178,6 @@ def definition_from_row(row: dict) -> progress.Definition:
     )
 
 
-def fingerprint(*parts: object, points: Series = ()) -> str:
-    """A stable hash of plain data (tuples, floats, strings, dicts of them).
-
-    ``points`` are hashed as raw doubles, many times faster than their repr.
-    """
-    digest = hashlib.sha256(repr(parts).encode())
-    digest.update(array("d", chain.from_iterable(points)).tobytes())
-    return digest.hexdigest()
-
-
-def newest_as_of(
-    model: type[models.Model], owner: str, *, as_of: dt.date, owners: Q | None = None
-):
-    """Rows of ``model`` that are each owner's newest with ``as_of <= as_of``.
-
-    Shared by indicator snapshots and goal progress. ``owner`` names the
-    foreign key (``indicator``, ``goal``), ``owners`` filters the owners. One
-    query: a correlated subquery per owner, served by the (owner, as_of,
-    computed_at) index. Unordered: the models' default ordering would join the
-    owner (and its goal) only to sort rows every caller keys by owner anyway.
-    """
-    newest = (
-        model.objects.filter(**{owner: OuterRef("pk"), "as_of__lte": as_of})
-        .order_by("-as_of", "-computed_at", "-pk")
-        .values("pk")[:1]
-    )
-    owner_model = model._meta.get_field(owner).related_model
-    newest_ids = (
-        owner_model.objects.filter(owners or Q())
-        .annotate(newest=Subquery(newest))
-        .values("newest")
-    )
-    return model.objects.filter(pk__in=newest_ids).order_by()
-
-
-def last_fingerprints(
-    model: type[models.Model], owner: str, *, owner_ids: list[int], as_of: dt.date
-) -> dict[int, str]:
-    """Each owner's newest fingerprint for exactly this ``as_of`` (one query)."""
-    rows = (
-        model.objects.filter(**{f"{owner}__in": owner_ids, "as_of": as_of})
-        .order_by(owner, "computed_at", "pk")
-        .values_list(owner, "inputs_fingerprint")
-    )
-    return dict(rows)  # later rows overwrite earlier ones: the newest wins
-
-
 def snapshots_as_of(
     *, indicator_ids: Iterable[int] | None = None, as_of: dt.date | None = None
 ) -> dict[int, ProgressSnapshot]:
@@ -251,31 +199,18 @@ def snapshot_as_of(
     return snapshots_as_of(indicator_ids=[indicator_id], as_of=as_of).get(indicator_id)
 
 
-def progress_recompute(
-    *, indicator_ids: Iterable[int], as_of: dt.date | None = None
-) -> RecomputeCounts:
-    """Recompute these indicators as of a date (default today), then their goals.
+@transaction.atomic
+def snapshots_record(
+    *, indicator_ids: Iterable[int], as_of: dt.date
+) -> SnapshotsRecorded:
+    """Write these indicators' snapshots as of a date where their inputs changed.
 
     Idempotent: a snapshot is written only when its inputs fingerprint differs
     from the newest one for the same indicator and date. A fixed number of
-    queries however many indicators are given.
+    queries however many indicators are given. The goals are rolled up by the
+    caller (``strategy.services.progress_recompute``).
     """
-    # strategy.services reads snapshots through this module.
-    from strategy.services import goal_progress_record
-
-    as_of = as_of or timezone.localdate()
     ids = sorted({int(pk) for pk in indicator_ids})
-    created, goal_ids = _snapshots_write(ids, as_of)
-    goals_created = goal_progress_record(goal_ids=goal_ids, as_of=as_of)
-    return RecomputeCounts(
-        snapshots_created=created,
-        snapshots_unchanged=len(ids) - created,
-        goals_created=goals_created,
-    )
-
-
-@transaction.atomic
-def _snapshots_write(ids: list[int], as_of: dt.date) -> tuple[int, list[int]]:
     # Two recomputes of one indicator must not both find "no snapshot yet" and
     # both write one: lock the indicators first. NO KEY UPDATE does not block
     # new values, whose foreign key takes only a KEY SHARE lock.
@@ -315,7 +250,11 @@ def _snapshots_write(ids: list[int], as_of: dt.date) -> tuple[int, list[int]]:
             )
         )
     _snapshots_insert(new_rows)
-    return len(new_rows), sorted(goal_ids)
+    return SnapshotsRecorded(
+        created=len(new_rows),
+        unchanged=len(ids) - len(new_rows),
+        goal_ids=sorted(goal_ids),
+    )
 
 
 COPY_FIELDS = (

@@ -1,4 +1,4 @@
-"""Celery tasks of the indicators app: thin, taking ids, idempotent.
+"""Every Celery task of the indicators app: thin, taking ids, idempotent.
 
 Recomputes are idempotent (a snapshot is written only when its inputs
 fingerprint changes), so a task that runs twice, or is redelivered after a
@@ -10,7 +10,13 @@ import datetime as dt
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
+
+from strategy.services import progress_recompute
+
+from .imports import import_check, import_commit, import_failed
+from .models import Indicator
+from .snapshots import indicators_needing_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -33,34 +39,12 @@ RELIABLE = {
 }
 
 
-def progress_recompute_enqueue(indicator_ids) -> None:
-    """Queue a recompute for these indicators once the current transaction commits.
-
-    If the broker is unreachable the write that called this still succeeds:
-    the periodic sweep finds indicators whose inputs are newer than their
-    newest snapshot and catches up.
-    """
-    ids = sorted({int(pk) for pk in indicator_ids})
-    if not ids:
-        return
-
-    def send() -> None:
-        try:
-            progress_recompute_task.delay(ids)
-        except Exception:  # noqa: BLE001 - any broker failure; the sweep catches up
-            logger.warning("Broker unreachable; sweep will recompute %s", ids)
-
-    transaction.on_commit(send)
-
-
 @shared_task(name="indicators.progress_recompute", **RELIABLE)
 def progress_recompute_task(indicator_ids: list[int], as_of: str | None = None) -> None:
     """Recompute progress snapshots for the given indicators (and their goals).
 
     ``as_of`` is an ISO date; without it, today when the task runs.
     """
-    from .snapshots import progress_recompute
-
     progress_recompute(
         indicator_ids=indicator_ids,
         as_of=dt.date.fromisoformat(as_of) if as_of else None,
@@ -74,7 +58,6 @@ def progress_sweep_task() -> int:
     Catches up whatever a broker outage kept from being queued. Returns how
     many indicators it queued.
     """
-    from .snapshots import indicators_needing_recompute
 
     return _enqueue_in_chunks(indicators_needing_recompute())
 
@@ -82,8 +65,6 @@ def progress_sweep_task() -> int:
 @shared_task(name="indicators.progress_recompute_all", **RELIABLE)
 def progress_recompute_all_task() -> int:
     """The nightly full recompute: every indicator, as of the day it runs."""
-    from .models import Indicator
-
     return _enqueue_in_chunks(
         list(Indicator.objects.order_by("pk").values_list("pk", flat=True))
     )
@@ -93,3 +74,25 @@ def _enqueue_in_chunks(ids: list[int]) -> int:
     for start in range(0, len(ids), CHUNK_SIZE):
         progress_recompute_task.delay(ids[start : start + CHUNK_SIZE])
     return len(ids)
+
+
+@shared_task(name="indicators.value_import_check")
+def value_import_check_task(job_id: int) -> None:
+    """Dry-run an uploaded import file."""
+    _import_step(import_check, job_id)
+
+
+@shared_task(name="indicators.value_import_commit")
+def value_import_commit_task(job_id: int) -> None:
+    """Commit a checked import file, all or nothing."""
+    _import_step(import_commit, job_id)
+
+
+def _import_step(step, job_id: int) -> None:
+    try:
+        step(job_id=job_id)
+    except Exception:
+        # Leave no job spinning for ever: the page shows it failed.
+        logger.exception("Import %s failed", job_id)
+        import_failed(job_id=job_id)
+        raise

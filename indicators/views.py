@@ -13,7 +13,7 @@ from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.htmx import is_htmx
 from core.roles import DASHBOARD_READERS, Role, role_required, user_has_role
 
-from . import exports, selectors, services
+from . import exports, imports, selectors, services
 from .dashboard import indicator_dashboard
 from .forms import DecisionForm, ImportForm, IndicatorForm, ValueEntryForm
 from .imports import report_rows
@@ -247,7 +247,7 @@ def import_new(request):
     form = ImportForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = services.value_import_create(
+        job = imports.value_import_create(
             user=request.user,
             filename=upload.name,
             content=upload.read(),
@@ -289,7 +289,7 @@ def import_progress(request, pk):
 @role_required(*EDITORS)
 def import_commit(request, pk):
     job = selectors.value_import_get(pk=pk, user=request.user)
-    if services.value_import_commit_request(job=job, user=request.user):
+    if imports.value_import_commit_request(job=job, user=request.user):
         messages.success(request, _("Saving the values: all or none."))
     else:
         messages.error(request, _("This import cannot be saved (it has errors)."))

@@ -13,9 +13,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
+from core.asof import as_of_cutoff
 from core.templatetags.days import day
 from indicators.models import Indicator, ProgressSnapshot
-from indicators.snapshots import as_of_cutoff
 from strategy.models import ProgressStatus
 
 from .models import (

@@ -6,16 +6,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators import progress
+
 
 class ProgressStatus(models.TextChoices):
-    """The statuses of the progress method (ARCHITECTURE.md §4)."""
+    """The statuses of the progress method (ARCHITECTURE.md §4) as model choices.
 
-    TARGET_ACHIEVED = "target_achieved", _("Target achieved")
-    SUBSTANTIAL_PROGRESS = "substantial_progress", _("Good progress")
-    MODERATE_PROGRESS = "moderate_progress", _("Progress – must be strengthened")
-    LIMITED_PROGRESS = "limited_progress", _("Limited progress")
-    DETERIORATION = "deterioration", _("Negative development")
-    NOT_AVAILABLE = "not_available", _("Cannot be assessed")
+    The values are ``indicators.progress``'s: that module is pure (no Django)
+    and sits below every app, so every layer can use the one vocabulary.
+    """
+
+    TARGET_ACHIEVED = progress.TARGET_ACHIEVED, _("Target achieved")
+    SUBSTANTIAL_PROGRESS = progress.SUBSTANTIAL, _("Good progress")
+    MODERATE_PROGRESS = progress.MODERATE, _("Progress – must be strengthened")
+    LIMITED_PROGRESS = progress.LIMITED, _("Limited progress")
+    DETERIORATION = progress.DETERIORATION, _("Negative development")
+    NOT_AVAILABLE = progress.NOT_AVAILABLE, _("Cannot be assessed")
 
 
 class Strategy(models.Model):

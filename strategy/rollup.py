@@ -8,22 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indicators.progress import (
-    DETERIORATION,
-    LIMITED,
-    MODERATE,
     NOT_AVAILABLE,
-    SUBSTANTIAL,
+    STATUSES,
     TARGET_ACHIEVED,
     status_from_score,
-)
-
-STATUSES = (
-    TARGET_ACHIEVED,
-    SUBSTANTIAL,
-    MODERATE,
-    LIMITED,
-    DETERIORATION,
-    NOT_AVAILABLE,
 )
 
 

@@ -1,11 +1,17 @@
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.asof import newest_as_of
 from indicators.models import Indicator, ProgressSnapshot
-from indicators.snapshots import newest_as_of
+from indicators.snapshots import indicator_series
+from initiatives.models import Initiative
+from initiatives.rules import VALUE_CHAIN
+from initiatives.selectors import deliveries_per_step
 
 from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
 
@@ -130,20 +136,24 @@ class StatusChange:
     after: str
 
 
+class LastMeeting(Protocol):
+    """What the overview needs of the council meeting it compares with."""
+
+    date: dt.date
+
+
 @dataclass(frozen=True)
 class Dashboard:
     overview: StrategyOverview
     as_of: dt.date
     goal_status: dict[str, GoalStatus]
     deliveries_per_step: dict[str, list[int]]  # goal code -> count per step
-    last_meeting: object | None
+    last_meeting: LastMeeting | None
     changes_since_meeting: list[StatusChange]
 
     @property
     def cards(self) -> list[tuple[GoalCard, GoalStatus | None, list[tuple]]]:
         """Each goal's card, its status, and (phase, deliveries) along the chain."""
-        from initiatives.rules import VALUE_CHAIN
-
         return [
             (
                 card,
@@ -156,23 +166,21 @@ class Dashboard:
         ]
 
 
-def strategy_dashboard(*, as_of: dt.date | None = None) -> Dashboard:
+def strategy_dashboard(
+    *, as_of: dt.date | None = None, last_meeting: LastMeeting | None = None
+) -> Dashboard:
     """Everything the strategy overview shows, as of a date (default today).
 
-    Reads stored progress only; a fixed number of queries.
+    ``last_meeting`` is the council meeting before that date, if any (the
+    councils app finds it): the overview lists what changed since. Reads
+    stored progress only; a fixed number of queries.
     """
-    from councils.models import Meeting
-    from initiatives.selectors import deliveries_per_step
-
     day = as_of or timezone.localdate()
     labels = dict(ProgressStatus.choices)
     goal_status = {
         code: GoalStatus(row.status, labels[row.status], row.score, row.counts)
         for code, row in goal_progress_as_of(as_of=day).items()
     }
-    last_meeting = (
-        Meeting.objects.filter(date__lt=day).select_related("council").order_by("-date")
-    ).first()
     changes = status_changes(since=last_meeting.date, until=day) if last_meeting else []
     return Dashboard(
         overview=strategy_overview(),
@@ -231,11 +239,6 @@ def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:
     """A goal with its sub-goals, indicators (status, sparkline) and initiatives,
     as of a date. A fixed number of queries; the page loads the goal's roadmap
     deliveries as a fragment of the roadmap."""
-    from django.shortcuts import get_object_or_404
-
-    from indicators.snapshots import indicator_series
-    from initiatives.models import Initiative
-
     day = as_of or timezone.localdate()
     goal = get_object_or_404(
         Goal.objects.prefetch_related(

@@ -1,13 +1,24 @@
+"""Writes of the strategy app: the strategy itself, goal roll-ups, plan versions.
+
+The roll-up layer: it sits above indicators and initiatives, and
+``progress_recompute`` (indicator snapshots, then their goals) is the one
+service the recompute tasks call.
+"""
+
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.asof import fingerprint, last_fingerprints
 from core.upsert import UpsertCounts, upsert
-from councils.services import councils_load_from_seed
-from indicators.snapshots import METHOD_VERSION, fingerprint, last_fingerprints
-from initiatives.services import initiatives_load_from_seed, phases_load_from_seed
+from indicators.models import Indicator
+from indicators.services import indicator_update
+from indicators.snapshots import METHOD_VERSION, snapshots_record
+from initiatives.models import Initiative
 
 from .models import (
     Goal,
@@ -22,14 +33,14 @@ from .seed import Seed, SeedGoal
 from .selectors import goal_indicator_ids, indicator_scores_as_of
 
 
-@transaction.atomic
-def strategy_load_seed(*, seed: Seed) -> UpsertCounts:
-    """Load the real strategy from a validated seed; idempotent.
+def strategy_load_seed(*, seed: Seed, counts: UpsertCounts) -> dict[str, SubGoal]:
+    """Load the strategy, its goals and sub-goals from a validated seed.
 
-    Rows are matched by their codes, so a second run changes nothing and a run
-    after an edit of the file updates rows instead of duplicating them.
+    Idempotent: rows are matched by their codes, so a second run changes
+    nothing and a run after an edit of the file updates rows instead of
+    duplicating them. Returns the sub-goals by code, for the initiatives'
+    loader; ``load_strategy`` calls each app's loader in one transaction.
     """
-    counts = UpsertCounts()
     s = seed.strategy
     strategy = upsert(
         Strategy,
@@ -60,14 +71,7 @@ def strategy_load_seed(*, seed: Seed) -> UpsertCounts:
                 },
                 counts=counts,
             )
-    initiatives_load_from_seed(
-        initiatives=[i for g in seed.goals for i in g.initiatives],
-        sub_goals=sub_goals,
-        counts=counts,
-    )
-    phases_load_from_seed(phases=seed.phases, counts=counts)
-    councils_load_from_seed(councils=seed.councils, counts=counts)
-    return counts
+    return sub_goals
 
 
 def _goal_upsert(strategy: Strategy, seed_goal: SeedGoal, counts: UpsertCounts) -> Goal:
@@ -86,6 +90,40 @@ def _goal_upsert(strategy: Strategy, seed_goal: SeedGoal, counts: UpsertCounts) 
         },
         counts=counts,
     )
+
+
+@dataclass(frozen=True)
+class RecomputeCounts:
+    snapshots_created: int
+    snapshots_unchanged: int
+    goals_created: int
+
+
+def progress_recompute(
+    *, indicator_ids: Iterable[int], as_of: dt.date | None = None
+) -> RecomputeCounts:
+    """Recompute these indicators as of a date (default today), then their goals.
+
+    Idempotent: indicator snapshots and goal roll-ups are written only where
+    their inputs changed. A fixed number of queries however many indicators.
+    """
+    as_of = as_of or timezone.localdate()
+    recorded = snapshots_record(indicator_ids=indicator_ids, as_of=as_of)
+    goals_created = goal_progress_record(goal_ids=recorded.goal_ids, as_of=as_of)
+    return RecomputeCounts(
+        snapshots_created=recorded.created,
+        snapshots_unchanged=recorded.unchanged,
+        goals_created=goals_created,
+    )
+
+
+def progress_history_recompute(
+    *, indicator_ids: Iterable[int], days: Iterable[dt.date]
+) -> None:
+    """Recompute as of each of these days in turn (a history for as-of views)."""
+    ids = list(indicator_ids)
+    for day in days:
+        progress_recompute(indicator_ids=ids, as_of=day)
 
 
 @transaction.atomic
@@ -146,8 +184,6 @@ class PlanAdjustmentError(ValueError):
 
 def plan_state() -> dict:
     """The adjustable plan as it stands: targets and priorities, as JSON data."""
-    from indicators.models import Indicator
-    from initiatives.models import Initiative
 
     def text(value):
         return None if value is None else str(value)
@@ -189,8 +225,6 @@ def plan_adjust(
     applies from the decision's date; the first adjustment also stores the
     plan as it was before, as version 1.
     """
-    from indicators.services import indicator_update
-
     if not reason.strip():
         raise PlanAdjustmentError(_("Say why the plan changes."))
     if indicator is None and initiative is None:

@@ -2,9 +2,11 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.roles import DASHBOARD_READERS, role_required
+from councils.selectors import meeting_last_before
 
 from .charts import GoalStatusCounts, status_distribution_chart
 from .models import PlanVersion
@@ -19,7 +21,8 @@ def overview(request):
     except AsOfError as exc:
         ctx = {"as_of_error": str(exc)}
         return render(request, "strategy/overview.html", ctx, status=400)
-    dashboard = strategy_dashboard(as_of=as_of)
+    last_meeting = meeting_last_before(day=as_of or timezone.localdate())
+    dashboard = strategy_dashboard(as_of=as_of, last_meeting=last_meeting)
     chart = status_distribution_chart(
         [
             GoalStatusCounts(code, status.counts)

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from indicators import snapshots
 from indicators.models import ProgressSnapshot
-from indicators.tasks import progress_recompute_enqueue
+from indicators.services import progress_recompute_enqueue
 from indicators.tests.test_concurrency import run_together
 from strategy.models import GoalProgress
+from strategy.services import progress_recompute
 from tests.factories import IndicatorFactory, IndicatorValueFactory
 from tests.test_celery import real_worker  # noqa: F401 - the fixture
 
@@ -68,7 +69,7 @@ def test_two_concurrent_recomputes_write_one_snapshot(transactional_db):
         return read_series(**kwargs)
 
     def job():
-        return snapshots.progress_recompute(indicator_ids=[indicator.pk])
+        return progress_recompute(indicator_ids=[indicator.pk])
 
     with mock.patch.object(snapshots, "indicator_series", slow_series):
         results = run_together(job, job)

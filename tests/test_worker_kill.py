@@ -24,17 +24,21 @@ import redis
 from django.db.models import Count
 from django.utils import timezone
 
-from indicators.imports import import_check, import_commit
+from indicators.imports import (
+    import_check,
+    import_commit,
+    value_import_commit_request,
+    value_import_create,
+)
 from indicators.models import (
     ImportStatus,
     IndicatorValue,
     ProgressSnapshot,
     ValueImport,
 )
-from indicators.services import value_import_commit_request, value_import_create
-from indicators.snapshots import progress_recompute
 from indicators.tasks import progress_recompute_task
 from strategy.models import GoalProgress
+from strategy.services import progress_recompute
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
 from tests.test_celery import real_workers  # noqa: F401 - the fixture
 

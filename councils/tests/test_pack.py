@@ -10,7 +10,7 @@ from django.utils import timezone
 from councils.models import MeetingSnapshot
 from councils.pack import content_hash
 from councils.services import agenda_item_add, meeting_pack_freeze
-from indicators.snapshots import progress_recompute
+from strategy.services import progress_recompute
 from tests.factories import (
     IndicatorFactory,
     IndicatorValueFactory,

@@ -23,8 +23,8 @@ from indicators.models import (
     ValueStatus,
 )
 from indicators.serializers import BULK_ITEM_FIELDS, MAX_BATCH_ITEMS
-from indicators.snapshots import progress_recompute
 from strategy.models import Goal
+from strategy.services import progress_recompute
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

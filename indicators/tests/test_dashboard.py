@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.snapshots import progress_recompute
+from strategy.services import progress_recompute
 from tests.factories import IndicatorFactory, IndicatorValueFactory
 
 pytestmark = pytest.mark.django_db

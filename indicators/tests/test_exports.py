@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from indicators.exports import cell_escape
+from core.spreadsheet import cell_escape
 from indicators.imports import file_check
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
 

@@ -10,9 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from indicators.imports import file_check, import_check, import_commit
+from indicators.imports import (
+    file_check,
+    import_check,
+    import_commit,
+    value_import_commit_request,
+    value_import_create,
+)
 from indicators.models import ImportStatus, IndicatorValue, ValueImport
-from indicators.services import value_import_commit_request, value_import_create
 from indicators.tests.helpers import english  # noqa: F401
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
 from tests.test_celery import real_worker  # noqa: F401

@@ -13,16 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
-from indicators import tasks
+from indicators import services, tasks
 from indicators.explain import snapshot_explain
 from indicators.models import IndicatorTargetChange, ProgressSnapshot
 from indicators.snapshots import (
     indicator_series,
     indicators_needing_recompute,
-    progress_recompute,
     snapshot_as_of,
     snapshots_as_of,
 )
+from strategy.services import progress_recompute
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_sweep_catches_up_after_a_broker_outage(django_capture_on_commit_callbac
     )
     with down, django_capture_on_commit_callbacks(execute=True):
         approved(indicator, 2023, 50, at=timezone.now())
-        tasks.progress_recompute_enqueue([indicator.pk])  # logs, does not raise
+        services.progress_recompute_enqueue([indicator.pk])  # logs, does not raise
     assert indicator.snapshots.count() == 1
     assert indicators_needing_recompute() == [indicator.pk]
 
@@ -198,7 +198,7 @@ def test_sweep_catches_up_after_a_broker_outage(django_capture_on_commit_callbac
 def test_enqueue_runs_after_commit(django_capture_on_commit_callbacks):
     indicator = indicator_with_series()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        tasks.progress_recompute_enqueue([indicator.pk, str(indicator.pk)])
+        services.progress_recompute_enqueue([indicator.pk, str(indicator.pk)])
     assert not indicator.snapshots.exists()
     assert len(callbacks) == 1
     callbacks[0]()

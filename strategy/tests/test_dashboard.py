@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from indicators.snapshots import progress_recompute
 from strategy.models import Goal
+from strategy.services import progress_recompute
 from tests.factories import IndicatorFactory, IndicatorValueFactory, MeetingFactory
 
 OVERVIEW = reverse("strategy:overview")

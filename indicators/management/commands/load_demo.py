@@ -1,17 +1,29 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
-from indicators.services import DemoConflict, demo_load
+from indicators.demo import DemoConflict, demo_load, demo_progress_days
+from indicators.models import Indicator
+from strategy.services import progress_history_recompute
 
 
 class Command(BaseCommand):
     help = (
         "Load demo indicators and 2018–2026 values, all flagged as demo data "
-        "(Eksempeldata). Never touches real records. Safe to run again."
+        "(Eksempeldata), with their progress history. Never touches real "
+        "records. Safe to run again."
     )
 
     def handle(self, *args, **options):
         try:
-            counts = demo_load()
+            with transaction.atomic():
+                counts = demo_load()
+                progress_history_recompute(
+                    indicator_ids=Indicator.objects.filter(is_demo=True).values_list(
+                        "pk", flat=True
+                    ),
+                    days=demo_progress_days(today=timezone.localdate()),
+                )
         except DemoConflict as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(

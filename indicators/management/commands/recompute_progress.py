@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.models import Indicator
-from indicators.snapshots import progress_recompute
+from strategy.services import progress_recompute
 
 
 def _date(text: str) -> dt.date:

@@ -1,7 +1,26 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from strategy.seed import DEFAULT_SEED_PATH, SeedError, read_seed
+from core.upsert import UpsertCounts
+from councils.services import councils_load_from_seed
+from initiatives.services import initiatives_load_from_seed, phases_load_from_seed
+from strategy.seed import DEFAULT_SEED_PATH, Seed, SeedError, read_seed
 from strategy.services import strategy_load_seed
+
+
+@transaction.atomic
+def seed_load(seed: Seed) -> UpsertCounts:
+    """Each app loads its part of the seed, all in one transaction."""
+    counts = UpsertCounts()
+    sub_goals = strategy_load_seed(seed=seed, counts=counts)
+    initiatives_load_from_seed(
+        initiatives=[i for g in seed.goals for i in g.initiatives],
+        sub_goals=sub_goals,
+        counts=counts,
+    )
+    phases_load_from_seed(phases=seed.phases, counts=counts)
+    councils_load_from_seed(councils=seed.councils, counts=counts)
+    return counts
 
 
 class Command(BaseCommand):
@@ -22,5 +41,5 @@ class Command(BaseCommand):
             seed = read_seed(options["file"])
         except SeedError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from None
-        counts = strategy_load_seed(seed=seed)
+        counts = seed_load(seed)
         self.stdout.write(self.style.SUCCESS(f"Strategy loaded. {counts.summary()}"))

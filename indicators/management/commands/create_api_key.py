@@ -2,9 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.roles import Role
 from core.services import API_KEY_ROLES, ApiKeyError, api_key_create
+from indicators.selectors import scope_codes
 
 
 class Command(BaseCommand):
+    # Here, not in core: the indicators app owns the codes a scope names.
     help = (
         "Create an API key for an integration. The key is printed once, as the "
         "last line; only its hash is stored."
@@ -28,7 +30,10 @@ class Command(BaseCommand):
         scopes = [s.strip() for s in options["scope"].split(",") if s.strip()]
         try:
             key, raw_key = api_key_create(
-                name=options["name"], role=Role(options["role"]), scopes=scopes
+                name=options["name"],
+                role=Role(options["role"]),
+                scopes=scopes,
+                known_scopes=scope_codes(among=scopes),
             )
         except ApiKeyError as exc:
             raise CommandError(str(exc)) from None
