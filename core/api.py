@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import BaseParser
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer
 
 from .models import ApiKey
@@ -87,6 +88,25 @@ def roles_permission(*roles: str) -> type[BasePermission]:
     return HasRole
 
 
+def writes_for(*roles: str) -> type[BasePermission]:
+    """Readers may read; only these roles may write (POST, PATCH …)."""
+
+    class WriteRoles(BasePermission):
+        message = gettext_lazy("Your role does not allow this change.")
+
+        def has_permission(self, request, view):
+            # A method the view lacks gets its 405 rather than a 403.
+            unknown = not hasattr(view, request.method.lower())
+            return (
+                unknown
+                or request.method in SAFE_METHODS
+                or user_has_role(request.user, *roles)
+            )
+
+    WriteRoles.__name__ = "WriteRoles_" + "_".join(str(r) for r in roles)
+    return WriteRoles
+
+
 API_READERS = (
     Role.COUNCIL_MEMBER,
     Role.SECRETARIAT,
@@ -118,6 +138,28 @@ class TooLarge(exceptions.APIException):
     status_code = 413
     default_code = "too_large"
     default_detail = gettext_lazy("The request is too large.")
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = gettext_lazy("The current state does not allow this.")
+
+
+NON_FIELD = "non_field_errors"
+
+
+def django_errors(
+    exc: DjangoValidationError, renamed: dict[str, str]
+) -> exceptions.ValidationError:
+    """A model's ValidationError as the API's 400, its fields named as the API
+    names them (``renamed``: model field → API field)."""
+    if not hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({NON_FIELD: exc.messages})
+    renamed = {"__all__": NON_FIELD, **renamed}
+    return exceptions.ValidationError(
+        {renamed.get(k, k): v for k, v in exc.message_dict.items()}
+    )
 
 
 class ORJSONParser(BaseParser):

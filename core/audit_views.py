@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET
 
 from .audit import audit_entries, audited_models
 from .models import AuthEvent, User
-from .roles import Role, role_required
+from .roles import ADMINS, role_required
 from .spreadsheet import cell_escape
 
-ADMINS = (Role.ADMINISTRATOR,)
 PAGE_LIMIT = 200
 
 

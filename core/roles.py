@@ -31,6 +31,14 @@ DASHBOARD_READERS = (
 )
 
 
+# Who may do what, for views and the API alike.
+EDITORS = (Role.SECRETARIAT,)  # definitions, values, meetings and decisions
+APPROVERS = (Role.APPROVER,)  # approve or reject values (never their own)
+VALUE_WRITERS = (Role.SECRETARIAT, Role.INTEGRATION)  # values through the API
+INITIATIVE_EDITORS = (Role.SECRETARIAT, Role.ADMINISTRATOR)  # initiatives, roadmap
+ADMINS = (Role.ADMINISTRATOR,)  # audit trail and access review
+
+
 def user_roles(user) -> frozenset[str]:
     """The role names the user holds; superusers hold the Administrator role."""
     if not user.is_authenticated:

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from core.charts import ChartView
+from core.numbers import number_text
 from indicators.charts import indicator_value_chart
-from indicators.dashboard import chart_data, number_text
+from indicators.dashboard import chart_data
 
 from .models import MeetingSnapshot
 

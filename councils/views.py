@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.roles import DASHBOARD_READERS, Role, role_required
+from core.roles import DASHBOARD_READERS, EDITORS, role_required
 from strategy.services import PlanAdjustmentError, plan_adjust
 
 from . import selectors, services
@@ -31,8 +31,6 @@ from .models import (
     PackPdfStatus,
 )
 from .pack_view import pack_view
-
-EDITORS = (Role.SECRETARIAT,)
 
 
 @require_GET

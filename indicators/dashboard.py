@@ -5,17 +5,17 @@ request but the figure layout.
 """
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
-from django.utils import formats, numberformat, timezone
-from django.utils.translation import get_language
+from django.utils import timezone
 
 from core.charts import ChartView
+from core.numbers import number_text, percent_text
 
 from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_chart
 from .explain import Explanation, snapshot_explain
 from .models import Indicator, ProgressSnapshot, ValueStatus
+from .parsing import period_label_from_time
 from .snapshots import indicator_series, snapshot_as_of
 
 
@@ -26,37 +26,6 @@ class IndicatorDashboard:
     explanation: Explanation | None
     value_chart: ChartView
     pace_chart: ChartView | None
-
-
-def period_label_from_time(time: float) -> str:
-    year = int(time)
-    month = round((time - year) * 12) + 1
-    return str(year) if month == 1 else f"{year}-{month:02d}"
-
-
-@functools.cache
-def _number_formats(language: str) -> tuple:
-    """Decimal separator, grouping and thousand separator of a language."""
-    return tuple(
-        formats.get_format(name, language, use_l10n=True)
-        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
-    )
-
-
-def number_text(value: float) -> str:
-    """A number with up to two decimals, as the active language writes it.
-
-    formats.number_format, with the formats looked up once per language: a
-    chart's table formats every value of ten years of monthly data.
-    """
-    decimal, grouping, thousands = _number_formats(get_language())
-    return numberformat.format(
-        round(value, 2), decimal, None, grouping, thousands, use_l10n=True
-    )
-
-
-def _percent(value: float) -> str:
-    return f"{number_text(value * 100)} %"
 
 
 def indicator_dashboard(
@@ -87,7 +56,7 @@ def indicator_dashboard(
             code=indicator.code,
             observed_growth=components.get("cagr_observed"),
             required_growth=components.get("required_annual_growth"),
-            fmt_percent=_percent,
+            fmt_percent=percent_text,
         )
     return IndicatorDashboard(
         as_of=day,

@@ -8,13 +8,14 @@ catalogue; numbers stay numbers so that each consumer formats them.
 
 from dataclasses import asdict, dataclass, field
 
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.numbers import method_number_text, method_rate_text
 from strategy.models import ProgressStatus
 
 from . import progress
+from .parsing import period_label_from_time
 
 CAGR_FORMULA = "CAGR(v₁, v₀, t₁, t₀) = (v₁ / v₀)^(1 / (t₁ − t₀)) − 1"
 FORMULAS = {
@@ -178,12 +179,10 @@ def _rows(spec, components: dict) -> list[Row]:
 
 def _display(value: float, kind: str) -> str:
     if kind == "percent":
-        return f"{floatformat(value * 100, -2)} %"
+        return method_rate_text(value)
     if kind == "year":
-        year = int(value)
-        month = round((value - year) * 12) + 1
-        return str(year) if month == 1 else f"{year}-{month:02d}"
-    return _number(value)
+        return period_label_from_time(value)
+    return method_number_text(value)
 
 
 def _thresholds(value: float | None, thresholds: dict | None) -> list[Threshold]:
@@ -207,8 +206,8 @@ def _summary(status: str, value: float | None, components: dict) -> str:
             "The current value %(current)s has reached the target %(target)s, "
             "so the score is 5."
         ) % {
-            "current": _number(components.get("current_value")),
-            "target": _number(components.get("target_value")),
+            "current": method_number_text(components.get("current_value")),
+            "target": method_number_text(components.get("target_value")),
         }
     if status == ProgressStatus.NOT_AVAILABLE:
         return str(REASONS.get(components.get("reason"), ""))
@@ -218,17 +217,15 @@ def _summary(status: str, value: float | None, components: dict) -> str:
         return _(
             "The progress value %(value)s is below the lowest threshold "
             "%(threshold)s: the development goes the wrong way."
-        ) % {"value": _number(value), "threshold": _number(thresholds[-1].value)}
+        ) % {
+            "value": method_number_text(value),
+            "threshold": method_number_text(thresholds[-1].value),
+        }
     return _(
         "The progress value %(value)s is at or above the threshold %(threshold)s "
         "for “%(status)s”."
     ) % {
-        "value": _number(value),
-        "threshold": _number(reached.value),
+        "value": method_number_text(value),
+        "threshold": method_number_text(reached.value),
         "status": reached.status_label,
     }
-
-
-def _number(value: float | None) -> str:
-    """Up to three decimals, in the active language's format."""
-    return "–" if value is None else floatformat(value, -3)

@@ -4,26 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .imports import MAX_BYTES
+from core.numbers import decimal_text
+
+from .import_files import MAX_BYTES
 from .models import Indicator
 from .parsing import InputError, decimal_parse, period_parse, text_check
-
-
-def decimal_display(value: Decimal | None) -> str:
-    """A Decimal in the active language's format: ``1 234,5`` in Norwegian."""
-    if value is None:
-        return ""
-    normal = value.normalize()
-    if normal == normal.to_integral():
-        normal = normal.quantize(Decimal(1))
-    return formats.number_format(normal, use_l10n=True, force_grouping=True)
-
-
-# Path segments of indicators/urls.py that an indicator code would shadow.
-RESERVED_CODES = {"new", "approvals", "export", "imports"}
 
 
 def note_field(label, help_text="") -> forms.CharField:
@@ -56,7 +44,7 @@ class NorwegianDecimalField(forms.CharField):
             raise forms.ValidationError(str(exc), code="invalid") from exc
 
     def prepare_value(self, value):
-        return decimal_display(value) if isinstance(value, Decimal) else value
+        return decimal_text(value) if isinstance(value, Decimal) else value
 
 
 class IndicatorForm(forms.ModelForm):
@@ -116,16 +104,6 @@ class IndicatorForm(forms.ModelForm):
         else:
             # The code identifies the indicator in URLs, files and the API.
             self.fields["code"].disabled = True
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
-        if code.lower() in RESERVED_CODES:
-            raise forms.ValidationError(
-                _("“%(code)s” is reserved by the page addresses; choose another."),
-                code="reserved",
-                params={"code": code},
-            )
-        return code
 
     def model_fields(self) -> dict:
         """The cleaned model fields the user may change, for the services."""

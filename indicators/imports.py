@@ -1,18 +1,14 @@
-"""CSV/XLSX import of indicator values: read, check (dry run), commit.
+"""The import jobs of indicator values: upload, check (dry run), commit.
 
-A file is read whole into rows, every row is checked, and the result is a
-report listing each row as new / revision / unchanged / error. Committing
+A file is read into rows and every row checked (``import_files.py``); the dry
+run's report lists each row as new / revision / unchanged / error. Committing
 checks again against the database as it is then and records every value in
-one transaction through ``services.values_record``, or nothing at all.
-Both steps run as Celery tasks so a large file never holds up a web request.
+one transaction through ``services.values_record``, or nothing at all. Both
+steps run as Celery tasks (``tasks.py``) so a large file never holds up a web
+request.
 """
 
-import codecs
-import csv
-import datetime as dt
-import io
 import logging
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -20,154 +16,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.spreadsheet import FORMULA_PREFIXES
-
-from .models import ImportStatus, Indicator, ValueImport, ValueSource
-from .parsing import (
-    InputError,
-    decimal_parse,
-    period_parse,
-    text_check,
+from .import_files import (
+    MAX_ROWS,
+    FileRejected,
+    RowChecker,
+    columns_find,
+    filled,
+    rows_read,
 )
-from .services import (
-    PlannedValue,
-    ValueInput,
-    ValueRejected,
-    values_plan,
-    values_record,
-)
+from .models import ImportStatus, Indicator, ValueImport, ValueInput, ValueSource
+from .parsing import InputError
+from .services import PlannedValue, ValueRejected, values_plan, values_record
 from .staging import gc_paused
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 200_000
 CHUNK = 5_000
-XLSX_MAGIC = b"PK\x03\x04"
-# Header names, English and Norwegian, lower-cased.
-COLUMNS = {
-    "indicator": {"indicator", "code", "indicator code", "indikator", "kode"},
-    "period": {"period", "periode", "år"},
-    "value": {"value", "verdi"},
-    "comment": {"comment", "kommentar", "merknad"},
-}
-COLUMNS["indicator"] |= {"indikatorkode", "målindikator"}
-REQUIRED = ("indicator", "period", "value")
-_FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
 OUTCOME_LABELS = {
     "created": "new",
     "revised": "revision",
     "unchanged": "unchanged",
     "pending": "pending",  # parsed; the commit decides under its lock
 }
-
-
-class FileRejected(Exception):
-    """The file as a whole cannot be read; the message says why."""
-
-
-# --- Reading -------------------------------------------------------------------
-
-
-def rows_read(content: bytes) -> list[list[str]]:
-    """The file's rows as lists of text cells, header first."""
-    if not content.strip():
-        raise FileRejected(_("The file is empty."))
-    if len(content) > MAX_BYTES:
-        raise FileRejected(
-            _("The file is larger than %(mb)d MB; split it into smaller files.")
-            % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
-    if content.startswith(XLSX_MAGIC):
-        return _xlsx_rows(content)
-    return _csv_rows(_decode(content))
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith(codecs.BOM_UTF8):
-        content = content[len(codecs.BOM_UTF8) :]
-    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
-        b"\x00" in content[:4096]
-    ):
-        raise FileRejected(
-            _(
-                "The file is not UTF-8 or Windows-1252 text (it looks like UTF-16): "
-                "save it as “CSV UTF-8”."
-            )
-        )
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise FileRejected(
-            _("The file is neither UTF-8 nor Windows-1252 text (byte %(pos)d).")
-            % {"pos": exc.start + 1}
-        ) from exc
-
-
-def _csv_rows(text: str) -> list[list[str]]:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise FileRejected(
-            _("The file is not valid CSV (line %(line)d): %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        ) from exc
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    # openpyxl takes a tenth of a second to import: only XLSX files pay it.
-    from openpyxl import load_workbook
-
-    try:
-        # Not data_only: a formula comes back as its text and is refused.
-        workbook = load_workbook(io.BytesIO(content), read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileRejected(_("The file is not a readable XLSX workbook.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            [_xlsx_cell(cell) for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, dt.datetime | dt.date):
-        return cell.isoformat()
-    return str(cell)
-
-
-def columns_find(header: list[str]) -> dict[str, int]:
-    """Column name → position, from an English or Norwegian header."""
-    found = {}
-    for position, name in enumerate(header):
-        key = name.strip().strip('"').lower()
-        for column, aliases in COLUMNS.items():
-            if key in aliases and column not in found:
-                found[column] = position
-    missing = [c for c in REQUIRED if c not in found]
-    if missing:
-        raise FileRejected(
-            _(
-                "The header must name the columns indicator, period and value "
-                "(or indikator, periode and verdi); missing: %(missing)s."
-            )
-            % {"missing": ", ".join(missing)}
-        )
-    return found
 
 
 # --- Checking ------------------------------------------------------------------
@@ -194,69 +64,6 @@ class CheckResult:
         return bool(self.file_errors) or "error" in self.counts
 
 
-class _RowChecker:
-    """Turns a data row into a ValueInput, or says what is wrong with it.
-
-    Runs once per row of files of up to ``MAX_ROWS`` rows, on the dry run and
-    again on the commit: column positions are looked up once.
-    """
-
-    def __init__(self, columns: dict[str, int], width: int, comment: str):
-        self.columns, self.width, self.comment = columns, width, comment
-        self.code_at, self.period_at, self.value_at = (columns[c] for c in REQUIRED)
-        self.comment_at = columns.get("comment")
-        self.needed = max(self.code_at, self.period_at, self.value_at) + 1
-        self.indicators = {i.code: i for i in Indicator.objects.all()}
-        self.today = timezone.localdate()
-        self.seen: dict[tuple[str, dt.date], int] = {}
-
-    def cell(self, row: list[str], column: str) -> str:
-        position = self.columns.get(column)
-        if position is None or position >= len(row):
-            return ""
-        return row[position].strip()
-
-    def check(self, number: int, row: list[str]) -> ValueInput:
-        if len(row) < self.needed or (
-            len(row) > self.width and _filled(row[self.width :])
-        ):
-            raise InputError(
-                _(
-                    "The row has the wrong number of columns (%(got)d, the header "
-                    "has %(want)d): check the separator, and quote values that "
-                    "contain it."
-                )
-                % {"got": len(row), "want": self.width}
-            )
-        for cell in row:
-            if cell[:1] in _FORMULA_STARTS:
-                self._formulas_check(row)
-                break
-        code = row[self.code_at].strip()
-        indicator = self.indicators.get(code)
-        if indicator is None:
-            raise InputError(_("Unknown indicator code “%(code)s”.") % {"code": code})
-        start = period_parse(
-            row[self.period_at].strip(), frequency=indicator.frequency, today=self.today
-        )
-        earlier = self.seen.setdefault((code, start), number)
-        if earlier != number:
-            raise InputError(
-                _("The same indicator and period already appear in row %(row)d.")
-                % {"row": earlier}
-            )
-        value = decimal_parse(row[self.value_at].strip())
-        comment = self.cell(row, "comment") if self.comment_at is not None else ""
-        return ValueInput(indicator, start, value, comment or self.comment)
-
-    def _formulas_check(self, row: list[str]) -> None:
-        # The value column is parsed as a number (a leading minus is a sign);
-        # every other cell must not be something a spreadsheet would run.
-        for position, cell in enumerate(row):
-            if position != self.value_at or cell.startswith(("=", "@")):
-                text_check(cell)
-
-
 def file_check(
     content: bytes, *, comment: str = "", progress=None, plan: bool = True
 ) -> CheckResult:
@@ -268,7 +75,7 @@ def file_check(
     result = CheckResult()
     try:
         rows = rows_read(content)
-        if not any(_filled(row) for row in rows[1:]):
+        if not any(filled(row) for row in rows[1:]):
             raise FileRejected(_("The file has no data rows under its header."))
         if len(rows) - 1 > MAX_ROWS:
             raise FileRejected(
@@ -278,7 +85,13 @@ def file_check(
     except FileRejected as exc:
         result.file_errors.append(str(exc))
         return result
-    checker = _RowChecker(columns, len(rows[0]), comment)
+    checker = RowChecker(
+        columns,
+        len(rows[0]),
+        comment=comment,
+        indicators={i.code: i for i in Indicator.objects.all()},
+        today=timezone.localdate(),
+    )
     data = rows[1:]
     for begin in range(0, len(data), CHUNK):
         _chunk_check(result, checker, data[begin : begin + CHUNK], begin + 2, plan)
@@ -288,20 +101,16 @@ def file_check(
     return result
 
 
-def _filled(row: list[str]) -> bool:
-    return bool("".join(row).strip())
-
-
 def _chunk_check(
     result: CheckResult,
-    checker: _RowChecker,
+    checker: RowChecker,
     rows: list[list[str]],
     first: int,
     plan: bool,
 ) -> None:
     items, numbers = [], []
     for number, row in enumerate(rows, start=first):
-        if not _filled(row):
+        if not filled(row):
             continue
         try:
             items.append(checker.check(number, row))
@@ -319,7 +128,7 @@ def _chunk_check(
         cells = [item.indicator.code, rows[number - first][checker.period_at]]
         outcome = OUTCOME_LABELS.get(planned.outcome, "error")
         result.report.append(
-            [number, *cells, str(item.value), outcome, planned.error.strip()]
+            [number, *cells, str(item.value), outcome, _message(planned)]
         )
         if outcome != "error":
             result.items.append(item)
@@ -448,12 +257,16 @@ def _report_outcomes(result: CheckResult, planned: list[PlannedValue]) -> None:
 def _report_rejections(result: CheckResult, exc: ValueRejected) -> None:
     rows = dict(enumerate(result.item_rows))
     by_row = {entry[0]: entry for entry in result.report}
-    for position, message in exc.errors.items():
+    for position, error in exc.errors.items():
         if position is None or position not in rows:
-            result.file_errors.append(message)
+            result.file_errors.append(error.message)
             continue
         entry = by_row[rows[position]]
-        entry[4], entry[5] = "error", message
+        entry[4], entry[5] = "error", error.message
+
+
+def _message(planned: PlannedValue) -> str:
+    return planned.error.message.strip() if planned.error else ""
 
 
 def report_rows(job: ValueImport, *, errors_only: bool = False) -> Iterator[list]:

@@ -1,4 +1,10 @@
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -32,6 +38,18 @@ class Unit(models.TextChoices):
 
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+# Path segments of indicators/urls.py that an indicator code would shadow.
+RESERVED_CODES = frozenset({"new", "approvals", "export", "imports"})
+
+
+def code_not_reserved(code: str) -> None:
+    """An indicator code may not be a path segment of the indicator pages."""
+    if code.lower() in RESERVED_CODES:
+        raise ValidationError(
+            _("“%(code)s” is reserved by the page addresses; choose another."),
+            code="reserved",
+            params={"code": code},
+        )
 
 
 class Indicator(models.Model):
@@ -41,7 +59,13 @@ class Indicator(models.Model):
     ``is_demo`` and are shown as "Eksempeldata" wherever they appear.
     """
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    # The baseline and target: a change of these is recorded with the date it
+    # applies from (IndicatorTargetChange), and plan versions keep them.
+    TARGET_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
+
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, validators=[code_not_reserved]
+    )
     goal = models.ForeignKey(
         "strategy.Goal",
         verbose_name=_("goal"),
@@ -201,6 +225,31 @@ class IndicatorTargetChange(models.Model):
         return f"{self.indicator.code} {self.effective_from}"
 
 
+class ValueKey(NamedTuple):
+    """What identifies a value: its indicator and its period.
+
+    Planning, staging, imports and the API key their items by it; a breakdown
+    dimension (health region, county …) extends it here.
+    """
+
+    indicator_id: int
+    period_start: dt.date
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    """A value offered for recording, from a form, a file or the API."""
+
+    indicator: Indicator
+    period_start: dt.date
+    value: Decimal
+    comment: str = ""
+
+    @property
+    def key(self) -> ValueKey:
+        return ValueKey(self.indicator.pk, self.period_start)
+
+
 class ValueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -317,6 +366,10 @@ class IndicatorValue(models.Model):
     def period_label(self) -> str:
         """``2024``, ``2024-Q3`` or ``2024-06``."""
         return parsing.period_label(self.period_start, self.granularity)
+
+    @property
+    def key(self) -> ValueKey:
+        return ValueKey(self.indicator_id, self.period_start)
 
     @property
     def is_current(self) -> bool:

@@ -171,6 +171,14 @@ def period_label(start: dt.date, granularity: str) -> str:
     return str(start.year)
 
 
+def period_label_from_time(time: float) -> str:
+    """The label of the period starting at a decimal year (``2024.5`` →
+    ``2024-07``, ``2024.0`` → ``2024``), as the progress method keeps times."""
+    year = int(time)
+    month = round((time - year) * 12) + 1
+    return str(year) if month == 1 else f"{year}-{month:02d}"
+
+
 def period_next(start: dt.date, granularity: str) -> dt.date:
     """The first day of the following period."""
     months = MONTHS_PER_PERIOD.get(granularity, 1)

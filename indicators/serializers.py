@@ -7,6 +7,7 @@ per-field machinery costs ~0.1 ms an item, seconds for a large batch. The
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -14,14 +15,21 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from core.api import TooLarge
+from core.api import NON_FIELD, TooLarge
 from core.models import Organisation
 from strategy.models import Goal
 
-from .forms import RESERVED_CODES
-from .models import Direction, Frequency, Indicator, Unit
+from .models import (
+    Direction,
+    Frequency,
+    Indicator,
+    Unit,
+    ValueInput,
+    ValueKey,
+    code_not_reserved,
+)
 from .parsing import InputError, decimal_parse, period_label, period_parse, text_check
-from .services import ValueInput
+from .services import PlannedValue, ValueRejected
 
 # At least 10,000 items per request, as the contract promises integrations.
 MAX_BATCH_ITEMS = 50_000
@@ -30,7 +38,6 @@ MAX_COMMENT = 2_000
 PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 NUMBER_PATTERN = r"^-?[0-9]+([.,][0-9]+)?$"
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-NON_FIELD = "non_field_errors"
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -97,7 +104,9 @@ def _year(**kwargs) -> serializers.IntegerField:
 class IndicatorInput(StrictSerializer):
     """A new indicator: codes for the goal, the owner organisation's name."""
 
-    code = serializers.RegexField(CODE_PATTERN, max_length=40)
+    code = serializers.RegexField(
+        CODE_PATTERN, max_length=40, validators=[code_not_reserved]
+    )
     goal = serializers.SlugRelatedField(slug_field="code", queryset=Goal.objects)
     name = serializers.CharField(max_length=300, source="name_nb")
     name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -121,14 +130,6 @@ class IndicatorInput(StrictSerializer):
         allow_null=True,
         required=False,
     )
-
-    def validate_code(self, code: str) -> str:
-        if code.lower() in RESERVED_CODES:
-            raise ValidationError(
-                _("“%(code)s” is reserved by the page addresses; choose another.")
-                % {"code": code}
-            )
-        return code
 
 
 class IndicatorPatchInput(IndicatorInput):
@@ -273,6 +274,59 @@ class ProgressOutput(serializers.Serializer):
     explanation = serializers.DictField()
 
 
+def rejection_details(exc: ValueRejected) -> dict:
+    """The service's refusals by item position, in the API's details shape."""
+    details: dict = {}
+    for key, error in exc.errors.items():
+        if key is None:
+            details[NON_FIELD] = [error.message]
+        else:
+            details[str(key)] = {error.field or NON_FIELD: [error.message]}
+    return details
+
+
+def batch_outcome(planned: Iterable[PlannedValue]) -> dict:
+    """``ValueBatchOutput``: the counts, and each item's outcome in order."""
+    counts = dict.fromkeys(("created", "revised", "unchanged"), 0)
+    items, labels = [], {}
+    for p in planned:
+        counts[p.outcome] += 1
+        key = (p.item.period_start, p.item.indicator.frequency)
+        if (label := labels.get(key)) is None:
+            label = labels[key] = period_label(*key)
+        items.append(
+            {"indicator": p.item.indicator.code, "period": label, "outcome": p.outcome}
+        )
+    return {**counts, "items": items}
+
+
+def value_refs_parse(
+    refs: list[dict], indicators: dict[str, Indicator]
+) -> list[tuple[ValueKey, str]]:
+    """The key and label (``M1-A 2024``) of each ``{"indicator", "period"}``;
+    ValidationError naming the unknown indicators and periods by position."""
+    parsed, errors = [], {}
+    for i, ref in enumerate(refs):
+        indicator = indicators.get(ref["indicator"])
+        if indicator is None:
+            errors[str(i)] = {"indicator": [_("No indicator has this code.")]}
+            continue
+        try:
+            # Any period may be named, even one that has not started: that
+            # nothing waits for approval there is said by the caller.
+            start = period_parse(
+                ref["period"], frequency=indicator.frequency, today=dt.date.max
+            )
+        except InputError as exc:
+            errors[str(i)] = {"period": [str(exc)]}
+            continue
+        label = f"{indicator.code} {period_label(start, indicator.frequency)}"
+        parsed.append((ValueKey(indicator.pk, start), label))
+    if errors:
+        raise ValidationError({"items": errors})
+    return parsed
+
+
 # --- Fast batch parsing --------------------------------------------------------------
 
 ITEM_FIELDS = {"period", "value", "comment"}
@@ -303,6 +357,16 @@ def batch_size_check(items: Any) -> None:
             _("At most %(limit)d items per request; this one has %(n)d.")
             % {"limit": MAX_BATCH_ITEMS, "n": len(items)}
         )
+
+
+def batch_shape_check(items: list, fields: set[str]) -> None:
+    """ValidationError naming, by position, every item of the wrong shape."""
+    errors = {}
+    for i, item in enumerate(items):
+        if item_errors := item_shape_errors(item, fields):
+            errors[str(i)] = item_errors
+    if errors:
+        raise ValidationError(errors)
 
 
 def item_shape_errors(item: Any, fields: set[str]) -> dict[str, list[str]]:

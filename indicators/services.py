@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,9 +26,12 @@ from .models import (
     Indicator,
     IndicatorTargetChange,
     IndicatorValue,
+    ValueInput,
+    ValueKey,
     ValueStatus,
 )
 from .parsing import InputError, period_label
+from .scopes import EVERYTHING, WriteScope
 from .selectors import ValueHead, value_heads
 
 logger = logging.getLogger(__name__)
@@ -72,34 +76,62 @@ _PERIOD_MONTHS = {
 }
 
 
-class ValueRejected(Exception):
-    """Values that cannot be recorded or approved; nothing was written.
+class ErrorCode(StrEnum):
+    """Why a value was refused; views, forms and the API map these, never texts."""
 
-    ``errors`` maps an item's position (or ``None`` for the whole request) to
-    the reason, for the user.
-    """
-
-    def __init__(self, errors: dict[int | None, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+    INVALID = "invalid"  # breaks a rule of value_check
+    NEEDS_COMMENT = "needs_comment"  # a correction without a comment saying why
+    DUPLICATE = "duplicate"  # the same value key twice in one batch
+    REQUIRED = "required"  # nothing chosen, or no reason given
+    FORBIDDEN = "forbidden"  # the role may not do this
+    GONE = "gone"  # a chosen value no longer exists
+    NOT_PENDING = "not_pending"  # no longer waits for a decision
+    OWN_ENTRY = "own_entry"  # four eyes: the decider entered it
+    CONFLICT = "conflict"  # two revisions of one period approved at once
 
 
 @dataclass(frozen=True)
-class ValueInput:
-    indicator: Indicator
-    period_start: dt.date
-    value: Decimal
-    comment: str = ""
+class ItemError:
+    """Why one item, or the whole request, was refused: a code for programs, the
+    field it concerns (None: the item as a whole) and a message for people."""
+
+    code: ErrorCode
+    message: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValueRejected(Exception):
+    """Values that cannot be recorded or approved; nothing was written.
+
+    ``errors`` maps an item's position (or a value's id when deciding, or
+    ``None`` for the whole request) to why.
+    """
+
+    def __init__(self, errors: dict[int | None, ItemError]):
+        super().__init__("; ".join(e.message for e in errors.values()))
+        self.errors = errors
+
+    def has(self, code: ErrorCode) -> bool:
+        return any(error.code == code for error in self.errors.values())
+
+
+def _rejected(code: ErrorCode, message: str) -> ValueRejected:
+    """A refusal of the request as a whole."""
+    return ValueRejected({None: ItemError(code, message)})
 
 
 @dataclass(frozen=True)
 class PlannedValue:
-    """What recording an input would do: ``created``, ``revised`` or ``unchanged``."""
+    """What recording an input would do: ``created``, ``revised`` or ``unchanged``
+    (or ``error``, with the reason)."""
 
     item: ValueInput
     outcome: str
     head: ValueHead | None = None
-    error: str = ""
+    error: ItemError | None = None
 
 
 def value_check(
@@ -150,9 +182,7 @@ def values_plan(
     )
     planned, today = [], timezone.localdate()
     for item in items:
-        pending, official = heads.get(
-            (item.indicator.pk, item.period_start), (None, None)
-        )
+        pending, official = heads.get(item.key, (None, None))
         planned.append(_value_plan_one(item, pending or official, status, today))
     return planned
 
@@ -168,14 +198,17 @@ def _value_plan_one(
             today=today,
         )
     except InputError as exc:
-        return PlannedValue(item, "error", head, str(exc))
+        return PlannedValue(item, "error", head, ItemError(ErrorCode.INVALID, str(exc)))
     if head is None:
         return PlannedValue(item, "created")
     same_status = head.status in (status, APPROVED)
     if head.value == item.value and same_status:
         return PlannedValue(item, "unchanged", head)
     if not item.comment.strip():
-        return PlannedValue(item, "error", head, str(CORRECTION_NEEDS_COMMENT))
+        error = ItemError(
+            ErrorCode.NEEDS_COMMENT, str(CORRECTION_NEEDS_COMMENT), "comment"
+        )
+        return PlannedValue(item, "error", head, error)
     return PlannedValue(item, "revised", head)
 
 
@@ -185,38 +218,47 @@ def values_record(
     user,
     source: str,
     status: str = ValueStatus.SUBMITTED,
+    scope: WriteScope = EVERYTHING,
 ) -> list[PlannedValue]:
     """Record values as new revisions, all or nothing; returns each item's outcome.
 
     A value enters as submitted (or draft), never approved. A revision
     ``supersedes`` the period's previous head; a pending head it replaces is
     marked superseded so that only the newest revision waits for approval.
-    Raises ValueRejected, writing nothing, if any item is refused.
+    Raises ValueRejected, writing nothing, if any item is refused (or lies
+    outside the writer's ``scope``).
     """
     if status not in (ValueStatus.DRAFT, ValueStatus.SUBMITTED):
-        raise ValueRejected({None: _("Values enter as draft or submitted.")})
+        raise _rejected(ErrorCode.INVALID, _("Values enter as draft or submitted."))
+    _scope_check(scope, {item.indicator.pk: item.indicator for item in items})
     _items_check_unique(items)
     with transaction.atomic():
         _indicators_lock({item.indicator.pk for item in items})
         planned = values_plan(items=items, status=status)
-        errors = {i: p.error for i, p in enumerate(planned) if p.outcome == "error"}
+        errors = {i: p.error for i, p in enumerate(planned) if p.error is not None}
         if errors:
             raise ValueRejected(errors)
         _values_write(planned, user=user, source=source, status=status)
     return planned
 
 
+def _scope_check(scope: WriteScope, indicators: dict[int, Indicator]) -> None:
+    if refusal := scope.refusal(indicators.values()):
+        raise _rejected(ErrorCode.FORBIDDEN, refusal)
+
+
 def _items_check_unique(items: Sequence[ValueInput]) -> None:
-    if len({(item.indicator.pk, item.period_start) for item in items}) == len(items):
+    if len({item.key for item in items}) == len(items):
         return
-    seen: dict[tuple[int, dt.date], int] = {}
-    errors: dict[int | None, str] = {}
+    seen: dict[ValueKey, int] = {}
+    errors: dict[int | None, ItemError] = {}
     for i, item in enumerate(items):
-        key = (item.indicator.pk, item.period_start)
+        key = item.key
         if key in seen:
-            errors[i] = _("The same period appears twice (also item %(n)d).") % {
+            message = _("The same period appears twice (also item %(n)d).") % {
                 "n": seen[key] + 1
             }
+            errors[i] = ItemError(ErrorCode.DUPLICATE, message)
         seen.setdefault(key, i)
     if errors:
         raise ValueRejected(errors)
@@ -296,7 +338,9 @@ def value_submit(*, value: IndicatorValue, user) -> IndicatorValue:
         # Two clicks at once would otherwise both submit the same draft.
         value = IndicatorValue.objects.select_for_update().get(pk=value.pk)
         if value.status != ValueStatus.DRAFT or value.superseded_at:
-            raise ValueRejected({None: _("Only a current draft can be submitted.")})
+            raise _rejected(
+                ErrorCode.NOT_PENDING, _("Only a current draft can be submitted.")
+            )
         value.status = ValueStatus.SUBMITTED
         value._history_user = user
         value.save(update_fields=["status"])
@@ -320,8 +364,8 @@ def values_approve(*, value_ids: Iterable[int], user) -> list[IndicatorValue]:
                 period_start__in={r.period_start for r in rows},
             )
         )
-        keys = {(r.indicator_id, r.period_start) for r in rows}
-        previous = [p for p in previous if (p.indicator_id, p.period_start) in keys]
+        keys = {r.key for r in rows}
+        previous = [p for p in previous if p.key in keys]
         for old in previous:
             old.superseded_at = now
         for row in rows:
@@ -347,8 +391,9 @@ def values_approve(*, value_ids: Iterable[int], user) -> list[IndicatorValue]:
                     default_change_reason="approved",
                 )
         except IntegrityError as exc:
-            raise ValueRejected(
-                {None: _("Two values for the same period cannot both be approved.")}
+            raise _rejected(
+                ErrorCode.CONFLICT,
+                _("Two values for the same period cannot both be approved."),
             ) from exc
         progress_recompute_enqueue([r.indicator_id for r in rows])
     return rows
@@ -359,7 +404,13 @@ def values_reject(
 ) -> list[IndicatorValue]:
     """Reject submitted values with a reason (four eyes), all or nothing."""
     if not reason.strip():
-        raise ValueRejected({None: _("Give a reason for the rejection.")})
+        raise ValueRejected(
+            {
+                None: ItemError(
+                    ErrorCode.REQUIRED, _("Give a reason for the rejection."), "reason"
+                )
+            }
+        )
     with transaction.atomic():
         rows = _values_lock_for_decision(value_ids, user)
         for row in rows:
@@ -376,10 +427,12 @@ def values_reject(
 
 def _values_lock_for_decision(value_ids: Iterable[int], user) -> list[IndicatorValue]:
     if not user_has_role(user, Role.APPROVER):
-        raise ValueRejected({None: _("Only an approver may approve or reject values.")})
+        raise _rejected(
+            ErrorCode.FORBIDDEN, _("Only an approver may approve or reject values.")
+        )
     ids = sorted({int(pk) for pk in value_ids})
     if not ids:
-        raise ValueRejected({None: _("Choose at least one value.")})
+        raise _rejected(ErrorCode.REQUIRED, _("Choose at least one value."))
     # Two approvers deciding at once would otherwise both act on the same
     # submitted value, or both approve revisions of one period.
     _indicators_lock(
@@ -397,26 +450,29 @@ def _values_lock_for_decision(value_ids: Iterable[int], user) -> list[IndicatorV
     return rows
 
 
-def _decision_errors(rows: list[IndicatorValue], ids: list[int], user) -> dict:
-    errors: dict[int | None, str] = {}
+def _decision_errors(
+    rows: list[IndicatorValue], ids: list[int], user
+) -> dict[int | None, ItemError]:
+    """Four eyes and freshness: the one place these rules are checked."""
+    errors: dict[int | None, ItemError] = {}
     if len(rows) != len(ids):
-        errors[None] = _("Some of the chosen values no longer exist.")
+        errors[None] = ItemError(
+            ErrorCode.GONE, _("Some of the chosen values no longer exist.")
+        )
     for row in rows:
         label = f"{row.indicator.code} {row.period_label}"
         if row.status != ValueStatus.SUBMITTED or row.superseded_at:
-            errors[row.pk] = _("%(value)s no longer waits for approval.") % {
-                "value": label
-            }
+            message = _("%(value)s no longer waits for approval.") % {"value": label}
+            errors[row.pk] = ItemError(ErrorCode.NOT_PENDING, message)
         elif row.entered_by_id == user.pk:
-            errors[row.pk] = _(
+            message = _(
                 "%(value)s was entered by you; another person must decide on it."
             ) % {"value": label}
+            errors[row.pk] = ItemError(ErrorCode.OWN_ENTRY, message)
     return errors
 
 
 # --- Indicator definitions ---------------------------------------------------
-
-TARGET_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
 
 
 def indicator_create(*, user, fields: dict[str, Any]) -> Indicator:
@@ -445,7 +501,7 @@ def indicator_update(
         # Two editors saving at once would otherwise record one target change
         # against a definition the other had already replaced.
         indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
-        before = {name: getattr(indicator, name) for name in TARGET_FIELDS}
+        before = {name: getattr(indicator, name) for name in Indicator.TARGET_FIELDS}
         frequency = indicator.frequency
         for name, value in fields.items():
             setattr(indicator, name, value)
@@ -459,7 +515,7 @@ def indicator_update(
                     )
                 }
             )
-        after = {name: getattr(indicator, name) for name in TARGET_FIELDS}
+        after = {name: getattr(indicator, name) for name in Indicator.TARGET_FIELDS}
         if before != after:
             _target_change_record(
                 indicator, user, before, change_reason, effective_from
@@ -490,7 +546,7 @@ def _target_change_record(
     change = IndicatorTargetChange(
         indicator=indicator,
         effective_from=effective_from,
-        **{name: getattr(indicator, name) for name in TARGET_FIELDS},
+        **{name: getattr(indicator, name) for name in Indicator.TARGET_FIELDS},
         previous={k: None if v is None else str(v) for k, v in before.items()},
         reason=reason.strip(),
         changed_by=user,

@@ -34,8 +34,7 @@ from .models import (
 # so that the next recompute writes new snapshots instead of keeping stale ones.
 METHOD_VERSION = "2026-11-1"
 
-# Recorded with an "effective from" date by indicators.services.indicator_update.
-TARGET_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
+TARGET_FIELDS = Indicator.TARGET_FIELDS
 # What the method reads of an indicator; editing anything else changes nothing.
 DEFINITION_FIELDS = ("direction", *TARGET_FIELDS, "limit", "threshold_overrides")
 

@@ -11,16 +11,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.htmx import is_htmx
-from core.roles import DASHBOARD_READERS, Role, role_required, user_has_role
+from core.roles import (
+    APPROVERS,
+    DASHBOARD_READERS,
+    EDITORS,
+    role_required,
+    user_has_role,
+)
 
 from . import exports, imports, selectors, services
 from .dashboard import indicator_dashboard
 from .forms import DecisionForm, ImportForm, IndicatorForm, ValueEntryForm
 from .imports import report_rows
-from .models import Indicator, IndicatorValue, ValueSource, ValueStatus
+from .models import Indicator, IndicatorValue, ValueInput, ValueSource, ValueStatus
 
-EDITORS = (Role.SECRETARIAT,)
-APPROVERS = (Role.APPROVER,)
 REPORT_PAGE = 500
 
 
@@ -111,7 +115,7 @@ def value_enter(request, code):
     indicator = selectors.indicator_get(code=code)
     form = ValueEntryForm(request.POST, indicator=indicator)
     if form.is_valid():
-        item = services.ValueInput(
+        item = ValueInput(
             indicator=indicator,
             period_start=form.cleaned_data["period"],
             value=form.cleaned_data["value"],
@@ -172,10 +176,10 @@ def _values_fragment(request, indicator, form, *, message="", level=messages.SUC
 
 
 def _errors_to_form(form, exc: services.ValueRejected) -> None:
-    for message in exc.errors.values():
-        needs_comment = message == str(services.CORRECTION_NEEDS_COMMENT)
-        field = "comment" if needs_comment else None
-        form.add_error(field, message)
+    """Each refusal next to the field it concerns, if the form has that field."""
+    for error in exc.errors.values():
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
 
 
 def _outcome_message(outcome: str) -> str:
@@ -232,8 +236,7 @@ def _decide(request, form) -> bool:
             services.values_reject(value_ids=ids, user=user, reason=reason)
             messages.success(request, _("%(n)d values rejected.") % {"n": len(ids)})
     except services.ValueRejected as exc:
-        for message in exc.errors.values():
-            form.add_error(None, message)
+        _errors_to_form(form, exc)
         return False
     return True
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.htmx import is_htmx
-from core.roles import DASHBOARD_READERS, Role, role_required
+from core.roles import DASHBOARD_READERS, INITIATIVE_EDITORS, role_required
 
 from . import selectors, services
 from .charts import roadmap_timeline_chart
@@ -25,7 +25,6 @@ from .roadmap import RoadmapFileError
 from .rules import VALUE_CHAIN, tertial_of
 
 # Who may change the roadmap, initiatives and status reports.
-EDITORS = (Role.SECRETARIAT, Role.ADMINISTRATOR)
 
 
 def _today():
@@ -107,7 +106,7 @@ def _roadmap_context(filters: RoadmapFilterForm, as_of) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*INITIATIVE_EDITORS)
 def roadmap_upload(request):
     """Upload → preview of the changes (nothing written) → commit."""
     if request.method == "POST" and "commit" in request.POST:
@@ -199,7 +198,7 @@ def initiative_detail(request, code: str):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*INITIATIVE_EDITORS)
 def initiative_edit(request, code: str):
     initiative = selectors.initiative_get_for_user(user=request.user, code=code)
     initial = {
@@ -224,7 +223,7 @@ def initiative_edit(request, code: str):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*INITIATIVE_EDITORS)
 def status_report_edit(request, code: str):
     """Report for a period; reporting an existing period again corrects it."""
     initiative = selectors.initiative_get_for_user(user=request.user, code=code)

@@ -6,8 +6,10 @@ baseline and target, every initiative's priority. The diff is pure.
 
 from dataclasses import dataclass
 
+from indicators.models import Indicator
+
 PLAN_FIELDS = {
-    "indicators": ("baseline_value", "baseline_year", "target_value", "target_year"),
+    "indicators": Indicator.TARGET_FIELDS,
     "initiatives": ("priority",),
 }
 

@@ -8,6 +8,7 @@ service the recompute tasks call.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -186,19 +187,13 @@ def plan_state() -> dict:
     """The adjustable plan as it stands: targets and priorities, as JSON data."""
 
     def text(value):
-        return None if value is None else str(value)
+        # Decimals as text, as JSON keeps them exactly; years stay numbers.
+        return str(value) if isinstance(value, Decimal) else value
 
     return {
         "indicators": {
-            row["code"]: {
-                "baseline_value": text(row["baseline_value"]),
-                "baseline_year": row["baseline_year"],
-                "target_value": text(row["target_value"]),
-                "target_year": row["target_year"],
-            }
-            for row in Indicator.objects.values(
-                "code", "baseline_value", "baseline_year", "target_value", "target_year"
-            )
+            row["code"]: {name: text(row[name]) for name in Indicator.TARGET_FIELDS}
+            for row in Indicator.objects.values("code", *Indicator.TARGET_FIELDS)
         },
         "initiatives": {
             code: {"priority": priority}

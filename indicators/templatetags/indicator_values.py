@@ -2,7 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from indicators.forms import decimal_display
+from core.numbers import decimal_text
 
 register = template.Library()
 
@@ -24,4 +24,4 @@ def value_display(value):
             return value
         if not value.is_finite():
             return str(value)
-    return decimal_display(value)
+    return decimal_text(value)

@@ -16,11 +16,13 @@ from kombu.exceptions import OperationalError as BrokerDown
 from indicators import services, tasks
 from indicators.explain import snapshot_explain
 from indicators.models import IndicatorTargetChange, ProgressSnapshot
+from indicators.services import indicator_update
 from indicators.snapshots import (
     indicator_series,
     indicators_needing_recompute,
     snapshot_as_of,
     snapshots_as_of,
+    target_fields_as_of,
 )
 from strategy.services import progress_recompute
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
@@ -335,3 +337,41 @@ def test_series_of_no_indicators_is_empty():
     from indicators.snapshots import indicator_series
 
     assert indicator_series(indicator_ids=[], as_of=dt.date(2026, 1, 1)) == {}
+
+
+def _target_change(indicator, user, value: int, effective_from: dt.date) -> None:
+    indicator_update(
+        indicator=indicator,
+        user=user,
+        fields={"target_value": Decimal(value)},
+        change_reason="New national target",
+        effective_from=effective_from,
+    )
+
+
+def _target_as_of(indicator, day: dt.date) -> dict:
+    in_effect = target_fields_as_of(indicator_ids=[indicator.pk], as_of=day)
+    return in_effect[indicator.pk]
+
+
+def test_targets_in_force_follow_the_effective_date(secretariat):
+    indicator = IndicatorFactory(target_value=Decimal(80))
+    _target_change(indicator, secretariat, 90, dt.date(2026, 1, 1))
+    before = _target_as_of(indicator, dt.date(2025, 6, 1))
+    after = _target_as_of(indicator, dt.date(2026, 6, 1))
+    assert (before["target_value"], after["target_value"]) == (80, 90)
+    assert before["target_year"] == after["target_year"] == 2030
+
+
+def test_targets_before_every_change_are_the_first_recorded_changes_previous(
+    secretariat,
+):
+    """Two changes recorded out of order of their effective dates: before both
+    applies what the first recorded change replaced (80), not what the change
+    that takes effect first replaced (90)."""
+    indicator = IndicatorFactory(target_value=Decimal(80))
+    _target_change(indicator, secretariat, 90, dt.date(2026, 6, 1))
+    _target_change(indicator, secretariat, 95, dt.date(2026, 1, 1))
+    assert _target_as_of(indicator, dt.date(2025, 6, 1))["target_value"] == 80
+    assert _target_as_of(indicator, dt.date(2026, 3, 1))["target_value"] == 95
+    assert _target_as_of(indicator, dt.date(2026, 7, 1))["target_value"] == 90

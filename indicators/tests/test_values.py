@@ -15,7 +15,6 @@ from indicators.selectors import (
     expected_period,
     indicator_periods,
     indicator_rows,
-    indicator_targets_as_of,
     value_heads,
 )
 from indicators.services import (
@@ -243,16 +242,6 @@ def test_a_name_change_needs_no_reason(secretariat, recompute):
     indicator = IndicatorFactory()
     indicator_update(indicator=indicator, user=secretariat, fields={"name_nb": "Ny"})
     assert not IndicatorTargetChange.objects.exists()
-
-
-def test_targets_in_force_follow_the_effective_date(secretariat, recompute):
-    indicator = IndicatorFactory(target_value=Decimal(80))
-    target_raise_to_90(indicator, secretariat)
-    indicator.refresh_from_db()
-    before = indicator_targets_as_of(indicator=indicator, as_of=dt.date(2025, 6, 1))
-    after = indicator_targets_as_of(indicator=indicator, as_of=dt.date(2026, 6, 1))
-    assert (before.target_value, after.target_value) == (80, 90)
-    assert before.target_year == after.target_year == 2030
 
 
 def test_frequency_cannot_change_once_values_exist(secretariat):

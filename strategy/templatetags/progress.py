@@ -1,7 +1,7 @@
 from django import template
-from django.utils import formats
 from django.utils.html import format_html
 
+from core.numbers import score_text
 from strategy.charts import status_icon
 from strategy.models import ProgressStatus
 
@@ -22,12 +22,8 @@ def status_badge(status: str | None):
 
 @register.filter
 def score(value) -> str:
-    """A score of -5..5 with one decimal as the language writes it (``+3,9``
-    in bokmål), a sign and a real minus sign, or a dash."""
-    if not isinstance(value, int | float):
-        return "–"
-    text = formats.number_format(abs(round(value, 1)), decimal_pos=1, use_l10n=True)
-    return ("−" if round(value, 1) < 0 else "+") + text
+    """A score of -5..5 as ``core.numbers.score_text`` writes it (``+3,9``)."""
+    return score_text(value)
 
 
 @register.simple_tag

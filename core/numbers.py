@@ -1,0 +1,73 @@
+"""Numbers as people read them, in the active language's format (``1 234,5``
+in bokmål, ``1,234.5`` in English).
+
+Every page, chart, explainer and pack formats through these functions; the
+API keeps numbers as numbers (decimals as exact text).
+"""
+
+import functools
+from decimal import Decimal
+
+from django.template.defaultfilters import floatformat
+from django.utils import formats, numberformat
+from django.utils.translation import get_language
+
+NO_NUMBER = "–"
+MINUS = "−"  # a real minus sign, not a hyphen
+
+
+@functools.cache
+def _number_formats(language: str) -> tuple:
+    """Decimal separator, grouping and thousand separator of a language."""
+    return tuple(
+        formats.get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    )
+
+
+def number_text(value: float) -> str:
+    """A measured number with up to two decimals, digits grouped (charts, tables).
+
+    formats.number_format, with the formats looked up once per language: a
+    chart's table formats every value of ten years of monthly data.
+    """
+    decimal, grouping, thousands = _number_formats(get_language())
+    return numberformat.format(
+        round(value, 2), decimal, None, grouping, thousands, use_l10n=True
+    )
+
+
+def percent_text(rate: float) -> str:
+    """A rate (0.05) as a percentage with up to two decimals: ``5 %``."""
+    return f"{number_text(rate * 100)} %"
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """A stored Decimal exactly, without trailing zeros, digits grouped
+    (``1 234,5`` in bokmål); empty for None."""
+    if value is None:
+        return ""
+    normal = value.normalize()
+    if normal == normal.to_integral():
+        normal = normal.quantize(Decimal(1))
+    return formats.number_format(normal, use_l10n=True, force_grouping=True)
+
+
+def method_number_text(value: float | None) -> str:
+    """A figure of the progress method (a progress value, a threshold) with up
+    to three decimals; a dash for none."""
+    return NO_NUMBER if value is None else floatformat(value, -3)
+
+
+def method_rate_text(rate: float) -> str:
+    """A growth rate of the progress method as a percentage, up to two decimals."""
+    return f"{floatformat(rate * 100, -2)} %"
+
+
+def score_text(value: object) -> str:
+    """A score of -5..5 with one decimal, a sign and a real minus sign
+    (``+3,9``, ``−1,2``), or a dash."""
+    if not isinstance(value, int | float):
+        return NO_NUMBER
+    text = formats.number_format(abs(round(value, 1)), decimal_pos=1, use_l10n=True)
+    return (MINUS if round(value, 1) < 0 else "+") + text

@@ -1,0 +1,89 @@
+"""Query filters of the indicators API: strict, so that a typo is a 400."""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+
+from .models import Indicator, IndicatorValue, ValueStatus
+from .parsing import ANNUAL, MONTHLY, QUARTERLY, InputError, period_next, period_parse
+
+
+def strict_bool_filter(**kwargs) -> django_filters.Filter:
+    """``true`` or ``false``; anything else is a 400, not silently ignored."""
+    return django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda text: text == "true",
+        **kwargs,
+    )
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    goal = django_filters.CharFilter(field_name="goal__code")
+    is_demo = strict_bool_filter()
+
+    class Meta:
+        model = Indicator
+        fields: list[str] = []
+
+
+class PeriodLabelField(forms.CharField):
+    """``2024``, ``2024-Q3`` or ``2024-06`` → (first day, granularity)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        error = None
+        for granularity in (ANNUAL, QUARTERLY, MONTHLY):
+            try:
+                start = period_parse(text, frequency=granularity, today=dt.date.max)
+            except InputError as exc:
+                error = error or exc
+            else:
+                return start, granularity
+        raise forms.ValidationError(str(error))
+
+
+class PeriodLabelFilter(django_filters.Filter):
+    field_class = PeriodLabelField
+
+
+class ValueFilter(django_filters.FilterSet):
+    period_from = PeriodLabelFilter(method="filter_from", label="from")
+    period_to = PeriodLabelFilter(method="filter_to", label="to")
+    status = django_filters.ChoiceFilter(choices=ValueStatus.choices)
+    history = strict_bool_filter(method="filter_history")
+    ordering = django_filters.OrderingFilter(
+        fields=(("period_start", "period"), ("entered_at", "entered_at"))
+    )
+
+    class Meta:
+        model = IndicatorValue
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # ``from`` is a Python keyword: accept it as the query name.
+        if data is not None:
+            data = data.copy()
+            for name in ("from", "to"):
+                if name in data:
+                    data[f"period_{name}"] = data.pop(name)[-1]
+        super().__init__(data, *args, **kwargs)
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(period_start__gte=value[0])
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(period_start__lt=period_next(*value))
+
+    def filter_history(self, queryset, name, value):
+        return queryset  # see filter_queryset
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("history"):
+            queryset = queryset.filter(superseded_at__isnull=True)
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("ordering"):
+            queryset = queryset.order_by("period_start", "entered_at", "pk")
+        return queryset
