@@ -34,6 +34,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Known vulnerabilities in the pinned production dependencies. --strict: a
 # package the vulnerability service cannot look up is an error, not a pass.

@@ -14,7 +14,7 @@ admin.site.login_form = LockoutAdminAuthenticationForm
 @admin.register(User)
 class TrackerUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("organisation",)}),
     )
     list_display = ("username", "email", "organisation", "is_active", "last_login")

@@ -205,7 +205,7 @@ def paginated(request, queryset, serializer_class, *, view=None):
     from rest_framework.response import Response  # not at import: see module doc
 
     paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: list | None = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer_class(page, many=True).data
     return (
         paginator.get_paginated_response(data) if page is not None else Response(data)

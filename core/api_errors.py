@@ -43,6 +43,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    details: object
     if isinstance(exc, exceptions.ValidationError):
         message = _("The request has invalid data: see details.")
         details = exc.detail

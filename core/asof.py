@@ -77,18 +77,20 @@ def newest_as_of(
     computed_at) index. Unordered: the models' default ordering would join the
     owner (and its goal) only to sort rows every caller keys by owner anyway.
     """
+    rows = model._default_manager
     newest = (
-        model.objects.filter(**{owner: OuterRef("pk"), "as_of__lte": as_of})
+        rows.filter(**{owner: OuterRef("pk"), "as_of__lte": as_of})
         .order_by("-as_of", "-computed_at", "-pk")
         .values("pk")[:1]
     )
     owner_model = model._meta.get_field(owner).related_model
+    assert isinstance(owner_model, type), f"{owner} is not a foreign key"
     newest_ids = (
-        owner_model.objects.filter(owners or Q())
+        owner_model._default_manager.filter(owners or Q())
         .annotate(newest=Subquery(newest))
         .values("newest")
     )
-    return model.objects.filter(pk__in=newest_ids).order_by()
+    return rows.filter(pk__in=newest_ids).order_by()
 
 
 def last_fingerprints(
@@ -96,7 +98,7 @@ def last_fingerprints(
 ) -> dict[int, str]:
     """Each owner's newest fingerprint for exactly this ``as_of`` (one query)."""
     rows = (
-        model.objects.filter(**{f"{owner}__in": owner_ids, "as_of": as_of})
+        model._default_manager.filter(**{f"{owner}__in": owner_ids, "as_of": as_of})
         .order_by(owner, "computed_at", "pk")
         .values_list(owner, "inputs_fingerprint")
     )

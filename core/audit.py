@@ -8,7 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import models
 from django.db.models import Q
+
+from .models import User
 
 # Governance data whose every change the council must be able to trace.
 AUDITED_MODELS = (
@@ -116,3 +119,17 @@ def _field_label(model, name: str) -> str:
 
 def _text(value) -> str:
     return "" if value is None else str(value)[:200]
+
+
+# The history row's reason column holds this many characters.
+REASON_MAX = 100
+
+
+def history_by(instance: models.Model, user: User | None, reason: str = "") -> None:
+    """Who makes the next save of ``instance``, and why, for its history row.
+
+    django-simple-history reads these two attributes off the instance; set
+    them here, not by hand, so every writer records them the same way.
+    """
+    setattr(instance, "_history_user", user)  # noqa: B010 - not a model field
+    setattr(instance, "_change_reason", reason[:REASON_MAX] or None)  # noqa: B010

@@ -36,7 +36,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", _("All"))] + [
+        model_field = self.fields["model"]
+        assert isinstance(model_field, forms.ChoiceField)
+        model_field.choices = [("", _("All"))] + [
             (label, model._meta.verbose_name_plural.capitalize())
             for label, model in audited_models()
         ]

@@ -13,7 +13,7 @@ LOCKED_MESSAGE = _(
 )
 
 
-class LockoutMixin:
+class LockoutMixin(AuthenticationForm):
     """Refuse to log in while the username or the address is locked out."""
 
     def clean(self):

@@ -90,6 +90,7 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable: %s", exception.__class__.__name__)
+        response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse(
                 error_body(503, str(SERVICE_UNAVAILABLE)), status=503

@@ -21,7 +21,9 @@ class PlotlyFinder(BaseFinder):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.storage = FileSystemStorage(location=str(PLOTLY_DIR))
-        self.storage.prefix = PLOTLY_PREFIX
+        # collectstatic copies a storage's files under its ``prefix`` (as
+        # Django's FileSystemFinder sets it for a prefixed directory).
+        self.storage.prefix = PLOTLY_PREFIX  # type: ignore[attr-defined]
 
     def check(self, **kwargs):
         return []

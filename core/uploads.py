@@ -4,9 +4,11 @@ The extension alone is not trusted: the first bytes must match the format
 the name claims, so a renamed executable or HTML file is refused.
 """
 
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 ZIP = b"PK\x03\x04"
@@ -30,16 +32,24 @@ DOCUMENT_TYPES = {
 }
 
 
-def document_check(upload, *, max_bytes: int) -> str:
-    """Validate an uploaded document; return its content type."""
-    suffix = PurePath(upload.name or "").suffix.lower()
+@dataclass(frozen=True)
+class CheckedDocument:
+    name: str
+    size: int
+    content_type: str
+
+
+def document_check(upload: UploadedFile, *, max_bytes: int) -> CheckedDocument:
+    """Validate an uploaded document: its name, size and content type."""
+    name = upload.name or ""
+    suffix = PurePath(name).suffix.lower()
     if suffix not in DOCUMENT_TYPES:
         allowed = ", ".join(sorted(DOCUMENT_TYPES))
         raise ValidationError(
             _("Files of type “%(suffix)s” are not accepted. Use %(allowed)s.")
             % {"suffix": suffix or "?", "allowed": allowed}
         )
-    if upload.size == 0:
+    if not upload.size:
         raise ValidationError(_("The file is empty."))
     if upload.size > max_bytes:
         raise ValidationError(
@@ -55,4 +65,4 @@ def document_check(upload, *, max_bytes: int) -> str:
             _("The file's content is not %(suffix)s, whatever its name says.")
             % {"suffix": suffix}
         )
-    return content_type
+    return CheckedDocument(name, upload.size, content_type)

@@ -2,9 +2,11 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 @dataclass
@@ -30,19 +32,19 @@ class UpsertCounts:
 
 
 def upsert(
-    model: type[models.Model],
+    model: type[ModelT],
     *,
     lookup: Mapping[str, Any],
     values: Mapping[str, Any],
     counts: UpsertCounts,
-) -> models.Model:
+) -> ModelT:
     """Create the row, or update only the fields that differ.
 
     Unlike ``update_or_create`` an unchanged row is not saved at all, so a
     repeated load writes nothing and adds no audit history.
     """
-    label = model._meta.model_name
-    instance = model.objects.filter(**lookup).first()
+    label = model._meta.model_name or model.__name__.lower()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
         instance.full_clean()

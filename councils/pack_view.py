@@ -6,6 +6,7 @@ from core.charts import ChartView
 from core.numbers import number_text
 from indicators.charts import indicator_value_chart
 from indicators.dashboard import chart_data
+from indicators.progress import stored_components
 
 from .models import MeetingSnapshot
 
@@ -40,7 +41,7 @@ def _indicator(item_number: str, data: dict) -> PackIndicator:
             unit_label=data["unit_label"],
             official=[tuple(point) for point in data["series"]],
             provisional=[],
-            components=data["components"],
+            components=stored_components(data["components"]),
         ),
         number_text,
     )

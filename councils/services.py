@@ -2,10 +2,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import Organisation, User
 from core.roles import Role
 from core.services import role_group
 from core.uploads import document_check
@@ -59,7 +61,7 @@ class MinutesLocked(CouncilRuleError):
 
 
 # Meetings only move forward: planned → held → minutes approved.
-MEETING_STATUS_ORDER = [
+MEETING_STATUS_ORDER: list[str] = [
     MeetingStatus.PLANNED,
     MeetingStatus.HELD,
     MeetingStatus.MINUTES_APPROVED,
@@ -178,7 +180,7 @@ def decision_update(*, decision: Decision, text: str) -> Decision:
 
 
 def decision_amend(
-    *, decision: Decision, text: str, reason: str, user
+    *, decision: Decision, text: str, reason: str, user: User
 ) -> DecisionAmendment:
     """After approved minutes a decision changes only by a recorded amendment."""
     if not reason.strip():
@@ -213,7 +215,12 @@ def follow_up_status_set(*, action: FollowUpAction, status: str) -> FollowUpActi
 
 @transaction.atomic
 def membership_add(
-    *, council: Council, person_name: str, role: str, organisation=None, user=None
+    *,
+    council: Council,
+    person_name: str,
+    role: str,
+    organisation: Organisation | None = None,
+    user: User | None = None,
 ) -> Membership:
     """Add a member; a member with a login gets the Rådsmedlem role."""
     membership = Membership(
@@ -231,7 +238,7 @@ def membership_add(
 
 
 @transaction.atomic
-def meeting_pack_freeze(*, meeting: Meeting, user) -> MeetingSnapshot:
+def meeting_pack_freeze(*, meeting: Meeting, user: User) -> MeetingSnapshot:
     """Freeze what the council sees for this meeting: figures with a content hash.
 
     Freezing again makes a new snapshot; earlier ones stay as evidence.
@@ -273,17 +280,19 @@ def meeting_pack_pdf_make(*, snapshot_id: int) -> MeetingPackPdf:
     return pdf
 
 
-def attachment_add(*, agenda_item: AgendaItem, upload, user) -> AgendaItemAttachment:
+def attachment_add(
+    *, agenda_item: AgendaItem, upload: UploadedFile, user: User
+) -> AgendaItemAttachment:
     """Attach a checked document to a case (refused once minutes are locked)."""
     _ensure_unlocked(agenda_item.meeting)
-    content_type = document_check(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    document = document_check(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     attachment = AgendaItemAttachment(
         agenda_item=agenda_item,
-        name=upload.name[:200],
-        content_type=content_type,
-        size=upload.size,
+        name=document.name[:200],
+        content_type=document.content_type,
+        size=document.size,
         uploaded_by=user,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(document.name, upload, save=False)
     attachment.save()
     return attachment

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.roles import DASHBOARD_READERS, EDITORS, role_required
-from strategy.services import PlanAdjustmentError, plan_adjust
+from strategy.plan import PlanAdjustmentError, plan_adjust
 
 from . import selectors, services
 from .forms import (

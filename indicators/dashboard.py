@@ -16,6 +16,7 @@ from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_
 from .explain import Explanation, snapshot_explain
 from .models import Indicator, ProgressSnapshot, ValueStatus
 from .parsing import period_label_from_time
+from .progress import Components, stored_components
 from .snapshots import indicator_series, snapshot_as_of
 
 
@@ -33,7 +34,7 @@ def indicator_dashboard(
 ) -> IndicatorDashboard:
     day = as_of or timezone.localdate()
     snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=day)
-    components = snapshot.components if snapshot else {}
+    components = stored_components(snapshot.components if snapshot else None)
     official = indicator_series(indicator_ids=[indicator.pk], as_of=day).get(
         indicator.pk, []
     )
@@ -74,7 +75,7 @@ def chart_data(
     unit_label: str,
     official: list,
     provisional: list,
-    components: dict,
+    components: Components,
 ) -> IndicatorChartData:
     """Chart input from a series and a snapshot's components (live or frozen)."""
     return IndicatorChartData(

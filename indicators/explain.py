@@ -6,6 +6,7 @@ never recomputes. Texts are English msgids translated to Norwegian in the
 catalogue; numbers stay numbers so that each consumer formats them.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from core.numbers import method_number_text, method_rate_text
 from strategy.models import ProgressStatus
 
 from . import progress
+from .models import ProgressSnapshot
 from .parsing import period_label_from_time
 
 CAGR_FORMULA = "CAGR(v₁, v₀, t₁, t₀) = (v₁ / v₀)^(1 / (t₁ − t₀)) − 1"
@@ -139,7 +141,7 @@ def status_explain(
     score: float | None,
     progress_value: float | None,
     method: str,
-    components: dict,
+    components: progress.Components,
 ) -> Explanation:
     """Explain a stored status in the active language."""
     return Explanation(
@@ -158,22 +160,23 @@ def status_explain(
     )
 
 
-def snapshot_explain(snapshot) -> Explanation:
+def snapshot_explain(snapshot: ProgressSnapshot) -> Explanation:
     """Explain a ``ProgressSnapshot``."""
     return status_explain(
         status=snapshot.status,
         score=snapshot.score,
         progress_value=snapshot.progress_value,
         method=snapshot.method,
-        components=snapshot.components or {},
+        components=progress.stored_components(snapshot.components),
     )
 
 
-def _rows(spec, components: dict) -> list[Row]:
+def _rows(spec, components: progress.Components) -> list[Row]:
+    figures: Mapping[str, object] = components  # keyed by the spec's names
     return [
-        Row(key, str(label), components[key], kind, _display(components[key], kind))
+        Row(key, str(label), value, kind, _display(value, kind))
         for key, label, kind in spec
-        if components.get(key) is not None
+        if isinstance(value := figures.get(key), int | float)
     ]
 
 
@@ -200,7 +203,7 @@ def _thresholds(value: float | None, thresholds: dict | None) -> list[Threshold]
     ]
 
 
-def _summary(status: str, value: float | None, components: dict) -> str:
+def _summary(status: str, value: float | None, components: progress.Components) -> str:
     if status == ProgressStatus.TARGET_ACHIEVED:
         return _(
             "The current value %(current)s has reached the target %(target)s, "
@@ -210,7 +213,7 @@ def _summary(status: str, value: float | None, components: dict) -> str:
             "target": method_number_text(components.get("target_value")),
         }
     if status == ProgressStatus.NOT_AVAILABLE:
-        return str(REASONS.get(components.get("reason"), ""))
+        return str(REASONS.get(components.get("reason") or "", ""))
     thresholds = _thresholds(value, components.get("thresholds"))
     reached = next((t for t in thresholds if t.reached), None)
     if reached is None:

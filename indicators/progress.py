@@ -25,7 +25,8 @@ Two choices the published method leaves open:
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TypedDict, cast
 
 METHOD_NO_TARGET = "open_sdg_1"
 METHOD_TARGET = "open_sdg_2"
@@ -64,21 +65,6 @@ SCORE_BANDS = {
     DETERIORATION: (-SCORE_MAX, -2.5),
 }
 
-# Components that stay None where the method cannot compute them.
-EXTRA_COMPONENTS = (
-    "sign",
-    "base_value_used",
-    "target_value_used",
-    "cagr_observed",
-    "cagr_target",
-    "coefficient",
-    "thresholds",
-    "projected_value_at_target",
-    "expected_value_now",
-    "share_of_distance_covered",
-    "required_annual_growth",
-)
-
 # Why a status is not available; stored in the components as ``reason``.
 REASON_NO_DATA = "no_current_value"
 REASON_TOO_FEW_POINTS = "fewer_than_two_points"
@@ -100,13 +86,49 @@ class Definition:
     thresholds: dict[str, float] | None = None  # overrides of high / med / low
 
 
+class Components(TypedDict):
+    """Every figure of one run of the method, stored with its snapshot so that
+    any status can be explained (``explain.py``), drawn (``dashboard.py``) and
+    frozen in a meeting pack. Snapshots stored by an older method version may
+    lack keys: readers use ``.get``."""
+
+    direction: int  # +1 increase, -1 decrease
+    n_values: int
+    target_time: float
+    target_value: float | None
+    limit: float | None
+    reason: str | None  # why not available (REASON_*), else None
+    target_achieved: bool | None
+    sign: int | None
+    base_value_used: float | None  # y0 after the zero replacement
+    target_value_used: float | None
+    cagr_observed: float | None
+    cagr_target: float | None
+    coefficient: float | None  # the limit coefficient C (method 1)
+    thresholds: dict[str, float] | None
+    projected_value_at_target: float | None
+    expected_value_now: float | None
+    share_of_distance_covered: float | None
+    required_annual_growth: float | None
+    base_source: str  # "baseline" or "earliest_value"
+    base_time: float | None
+    base_value: float | None
+    current_time: float | None
+    current_value: float | None
+
+
+def stored_components(data: object) -> Components:
+    """Components as stored (JSON) with a snapshot or a frozen pack, typed."""
+    return cast(Components, data if isinstance(data, dict) else {})
+
+
 @dataclass(frozen=True)
 class Result:
     status: str
     score: float | None
     progress_value: float | None
     method: str
-    components: dict = field(default_factory=dict)
+    components: Components
 
 
 def decimal_year(year: int, month: int = 1) -> float:
@@ -204,7 +226,7 @@ class _Calculation:
         self.series = sorted(points)
         self.method = METHOD_NO_TARGET if d.target_value is None else METHOD_TARGET
         self.direction = 1 if d.direction == "increase" else -1
-        self.components: dict = {
+        self.components: Components = {
             "direction": self.direction,
             "n_values": len(self.series),
             "target_time": float(d.target_year),
@@ -213,7 +235,23 @@ class _Calculation:
             "reason": None,
             "target_achieved": None,
             # Filled in where they can be computed; None where they cannot.
-            **dict.fromkeys(EXTRA_COMPONENTS),
+            "sign": None,
+            "base_value_used": None,
+            "target_value_used": None,
+            "cagr_observed": None,
+            "cagr_target": None,
+            "coefficient": None,
+            "thresholds": None,
+            "projected_value_at_target": None,
+            "expected_value_now": None,
+            "share_of_distance_covered": None,
+            "required_annual_growth": None,
+            # Set by _base_point and _record_points below.
+            "base_source": "",
+            "base_time": None,
+            "base_value": None,
+            "current_time": None,
+            "current_value": None,
         }
         self.base = self._base_point()
         self.current = self.series[-1] if self.series else None
@@ -230,10 +268,12 @@ class _Calculation:
     def _record_points(self) -> None:
         base, current = self.base, self.current
         self.components.update(
-            base_time=base[0] if base else None,
-            base_value=base[1] if base else None,
-            current_time=current[0] if current else None,
-            current_value=current[1] if current else None,
+            {
+                "base_time": base[0] if base else None,
+                "base_value": base[1] if base else None,
+                "current_time": current[0] if current else None,
+                "current_value": current[1] if current else None,
+            }
         )
 
     def result(self) -> Result:
@@ -280,19 +320,26 @@ class _Calculation:
         if self.d.limit is not None:
             c = limit_coefficient(self._y0(), self.d.limit)
             thresholds = {k: v * c for k, v in thresholds.items()}
-        self.components.update(coefficient=c, thresholds=thresholds)
-        value = self._sign() * self.direction * self.components["cagr_observed"]
+        self.components.update({"coefficient": c, "thresholds": thresholds})
+        observed = self.components["cagr_observed"]
+        # Defined: _unavailable_reason has ruled out a short span and
+        # opposite signs, the only ways the observed growth rate is undefined.
+        assert observed is not None
+        value = self._sign() * self.direction * observed
         status = status_from_value(value, thresholds)
         score = score_method_1(value, thresholds, c)
         return self._result(status, clamp_to_band(score, status), value)
 
     def _method_2(self) -> Result:
         thresholds = self._thresholds()
-        self.components.update(coefficient=None, thresholds=thresholds)
+        self.components.update({"coefficient": None, "thresholds": thresholds})
         required = self.components["cagr_target"]
         if not required:  # target equals base, or its sign differs from the base
             return self._not_available(REASON_TARGET_UNREACHABLE)
         observed = self.components["cagr_observed"]
+        # Defined: _unavailable_reason has ruled out a short span and
+        # opposite signs, the only ways the observed growth rate is undefined.
+        assert observed is not None
         value = self._sign() * self.direction * observed / abs(required)
         status = status_from_value(value, thresholds)
         return self._result(status, clamp_to_band(score_method_2(value), status), value)
@@ -329,19 +376,24 @@ class _Calculation:
         y0, y_target, big_t = self._y0(), self._y_target(), float(self.d.target_year)
         observed = cagr(yt, y0, t, t0) if t - t0 >= 1 else None
         self.components.update(
-            sign=self._sign(),
-            base_value_used=y0,
-            target_value_used=y_target,
-            cagr_observed=observed,
-            projected_value_at_target=_projected(yt, observed, big_t - t),
+            {
+                "sign": self._sign(),
+                "base_value_used": y0,
+                "target_value_used": y_target,
+                "cagr_observed": observed,
+                "projected_value_at_target": _projected(yt, observed, big_t - t),
+            }
         )
         if y_target is None:
             return
+        required = cagr(y_target, yt, big_t, t) if t < big_t else None
         self.components.update(
-            cagr_target=cagr(y_target, y0, big_t, t0),
-            expected_value_now=_on_line(t, (t0, y0), (big_t, y_target)),
-            share_of_distance_covered=_share(yt, y0, y_target),
-            required_annual_growth=cagr(y_target, yt, big_t, t) if t < big_t else None,
+            {
+                "cagr_target": cagr(y_target, y0, big_t, t0),
+                "expected_value_now": _on_line(t, (t0, y0), (big_t, y_target)),
+                "share_of_distance_covered": _share(yt, y0, y_target),
+                "required_annual_growth": required,
+            }
         )
 
     # -- results --------------------------------------------------------------
@@ -356,7 +408,9 @@ class _Calculation:
             score=score,
             progress_value=_finite(value),
             method=self.method,
-            components={k: _finite(v) for k, v in self.components.items()},
+            components=cast(
+                Components, {k: _finite(v) for k, v in self.components.items()}
+            ),
         )
 
 

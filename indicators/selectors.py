@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from core.models import User
 from strategy.models import Goal
 
 from .models import (
@@ -26,7 +27,7 @@ from .parsing import period_label, period_next
 
 # How long after a period ends its value may still be missing before the
 # indicator counts as overdue: statistics producers publish with a lag.
-FRESHNESS_GRACE = {
+FRESHNESS_GRACE: dict[str, dt.timedelta] = {
     Frequency.ANNUAL: dt.timedelta(days=183),
     Frequency.QUARTERLY: dt.timedelta(days=90),
     Frequency.MONTHLY: dt.timedelta(days=45),
@@ -294,9 +295,7 @@ def indicator_rows(
     Overdue: the newest submitted or approved value is older than the newest
     period that its frequency and the grace period say should be in.
     """
-    qs: QuerySet[Indicator] = Indicator.objects.select_related(
-        "goal", "owner"
-    ).annotate(
+    qs = Indicator.objects.select_related("goal", "owner").annotate(
         newest=Max(
             "values__period_start",
             filter=Q(values__status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]),
@@ -314,7 +313,7 @@ def indicator_rows(
     rows = []
     for indicator in qs:
         expected = expected_period(frequency=indicator.frequency, today=today)
-        newest = indicator.newest
+        newest: dt.date | None = indicator.newest
         rows.append(
             IndicatorRow(
                 indicator=indicator,
@@ -344,7 +343,7 @@ def values_for_export(
     return qs.order_by("indicator__code", "period_start", "entered_at", "pk")
 
 
-def value_import_get(*, pk: int, user, with_report: bool = True) -> ValueImport:
+def value_import_get(*, pk: int, user: User, with_report: bool = True) -> ValueImport:
     """An import the user started (an import's file is its owner's business)."""
     deferred = ("content",) if with_report else ("content", "report")
     return get_object_or_404(

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.audit import history_by
+from core.models import User
 from core.roles import Role, user_has_role
 
 from . import staging
@@ -215,7 +217,7 @@ def _value_plan_one(
 def values_record(
     *,
     items: Sequence[ValueInput],
-    user,
+    user: User | None,
     source: str,
     status: str = ValueStatus.SUBMITTED,
     scope: WriteScope = EVERYTHING,
@@ -235,7 +237,9 @@ def values_record(
     with transaction.atomic():
         _indicators_lock({item.indicator.pk for item in items})
         planned = values_plan(items=items, status=status)
-        errors = {i: p.error for i, p in enumerate(planned) if p.error is not None}
+        errors: dict[int | None, ItemError] = {
+            i: p.error for i, p in enumerate(planned) if p.error is not None
+        }
         if errors:
             raise ValueRejected(errors)
         _values_write(planned, user=user, source=source, status=status)
@@ -276,7 +280,7 @@ def _indicators_lock(indicator_ids: Iterable[int]) -> None:
 
 
 def _values_write(
-    planned: Sequence[PlannedValue], *, user, source: str, status: str
+    planned: Sequence[PlannedValue], *, user: User | None, source: str, status: str
 ) -> None:
     now, user_id = timezone.now(), getattr(user, "pk", None)
     changes = [p for p in planned if p.outcome in ("created", "revised")]
@@ -332,7 +336,7 @@ def _values_write(
     )
 
 
-def value_submit(*, value: IndicatorValue, user) -> IndicatorValue:
+def value_submit(*, value: IndicatorValue, user: User) -> IndicatorValue:
     """Send a draft for approval."""
     with transaction.atomic():
         # Two clicks at once would otherwise both submit the same draft.
@@ -342,12 +346,12 @@ def value_submit(*, value: IndicatorValue, user) -> IndicatorValue:
                 ErrorCode.NOT_PENDING, _("Only a current draft can be submitted.")
             )
         value.status = ValueStatus.SUBMITTED
-        value._history_user = user
+        history_by(value, user)
         value.save(update_fields=["status"])
     return value
 
 
-def values_approve(*, value_ids: Iterable[int], user) -> list[IndicatorValue]:
+def values_approve(*, value_ids: Iterable[int], user: User) -> list[IndicatorValue]:
     """Approve submitted values (four eyes), all or nothing.
 
     The period's previously approved value gets ``superseded_at`` in the same
@@ -400,7 +404,7 @@ def values_approve(*, value_ids: Iterable[int], user) -> list[IndicatorValue]:
 
 
 def values_reject(
-    *, value_ids: Iterable[int], user, reason: str
+    *, value_ids: Iterable[int], user: User, reason: str
 ) -> list[IndicatorValue]:
     """Reject submitted values with a reason (four eyes), all or nothing."""
     if not reason.strip():
@@ -425,7 +429,9 @@ def values_reject(
     return rows
 
 
-def _values_lock_for_decision(value_ids: Iterable[int], user) -> list[IndicatorValue]:
+def _values_lock_for_decision(
+    value_ids: Iterable[int], user: User
+) -> list[IndicatorValue]:
     if not user_has_role(user, Role.APPROVER):
         raise _rejected(
             ErrorCode.FORBIDDEN, _("Only an approver may approve or reject values.")
@@ -451,7 +457,7 @@ def _values_lock_for_decision(value_ids: Iterable[int], user) -> list[IndicatorV
 
 
 def _decision_errors(
-    rows: list[IndicatorValue], ids: list[int], user
+    rows: list[IndicatorValue], ids: list[int], user: User
 ) -> dict[int | None, ItemError]:
     """Four eyes and freshness: the one place these rules are checked."""
     errors: dict[int | None, ItemError] = {}
@@ -475,11 +481,11 @@ def _decision_errors(
 # --- Indicator definitions ---------------------------------------------------
 
 
-def indicator_create(*, user, fields: dict[str, Any]) -> Indicator:
+def indicator_create(*, user: User, fields: dict[str, Any]) -> Indicator:
     """Define a new indicator (the secretariat's job: none are published)."""
     indicator = Indicator(**fields)
     indicator.full_clean()
-    indicator._history_user = user
+    history_by(indicator, user)
     indicator.save()
     return indicator
 
@@ -487,7 +493,7 @@ def indicator_create(*, user, fields: dict[str, Any]) -> Indicator:
 def indicator_update(
     *,
     indicator: Indicator,
-    user,
+    user: User,
     fields: dict[str, Any],
     change_reason: str = "",
     effective_from: dt.date | None = None,
@@ -520,10 +526,9 @@ def indicator_update(
             _target_change_record(
                 indicator, user, before, change_reason, effective_from
             )
-        indicator._history_user = user
-        # The history row's reason column holds 100 characters; the full text
-        # is kept on the IndicatorTargetChange.
-        indicator._change_reason = change_reason[:100] or None
+        # The full reason is kept on the IndicatorTargetChange; the history
+        # row's reason column holds its start.
+        history_by(indicator, user, change_reason)
         indicator.save()
         progress_recompute_enqueue([indicator.pk])
     return indicator
@@ -531,7 +536,7 @@ def indicator_update(
 
 def _target_change_record(
     indicator: Indicator,
-    user,
+    user: User,
     before: dict[str, Any],
     reason: str,
     effective_from: dt.date | None,
@@ -541,7 +546,7 @@ def _target_change_record(
         errors["change_reason"] = _("Say why the baseline or target changes.")
     if effective_from is None:
         errors["effective_from"] = _("Say from which date the change applies.")
-    if errors:
+    if errors or effective_from is None:
         raise ValidationError(errors)
     change = IndicatorTargetChange(
         indicator=indicator,
@@ -552,5 +557,5 @@ def _target_change_record(
         changed_by=user,
         changed_at=timezone.now(),
     )
-    change._history_user = user
+    history_by(change, user)
     change.save()

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from core.asof import as_of_cutoff
+from core.models import User
 from core.templatetags.days import day
 from indicators.models import Indicator, ProgressSnapshot
 from strategy.models import ProgressStatus
@@ -256,7 +257,7 @@ class IndicatorFlag:
     def status_label(self) -> str:
         if not self.status:
             return ""
-        return ProgressStatus(self.status).label
+        return str(ProgressStatus(self.status).label)
 
     @property
     def is_worrying(self) -> bool:
@@ -361,8 +362,11 @@ def _indicator_flags(
     initiative_ids: list[int] | None,
 ) -> dict[int, list[IndicatorFlag]]:
     """The indicators each initiative should move, with their newest snapshot."""
-    newest = ProgressSnapshot.objects.filter(indicator=OuterRef("indicator_id"))
-    newest = newest.order_by("-as_of", "-computed_at").values("status")[:1]
+    newest = (
+        ProgressSnapshot.objects.filter(indicator=OuterRef("indicator_id"))
+        .order_by("-as_of", "-computed_at")
+        .values("status")[:1]
+    )
     links = (
         IndicatorContribution.objects.annotate(status=Subquery(newest))
         .select_related("indicator")
@@ -406,7 +410,7 @@ def council_warnings(
     )
 
 
-def initiative_get_for_user(*, user, code: str) -> Initiative:
+def initiative_get_for_user(*, user: User, code: str) -> Initiative:
     """The initiative with this code; every dashboard reader may see all of them.
 
     404 when there is none.

@@ -10,7 +10,7 @@ from core.charts import PALETTE, ChartView, Figure, chart_view
 from .models import ProgressStatus
 
 # Colour, fill pattern and icon per status: colour is never the only carrier.
-STATUS_STYLE = {
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     ProgressStatus.TARGET_ACHIEVED: (PALETTE["green"], "", "✔"),
     ProgressStatus.SUBSTANTIAL_PROGRESS: (PALETTE["sky"], "/", "▲"),
     ProgressStatus.MODERATE_PROGRESS: (PALETTE["yellow"], ".", "↗"),

@@ -62,7 +62,8 @@ def strategy_overview() -> StrategyOverview:
     cards = []
     for goal in goals:
         rows = [
-            SubGoalRow(s.code, s.title_nb, s.initiative_count)
+            # initiative_count: annotated by the Prefetch's queryset above.
+            SubGoalRow(s.code, s.title_nb, s.initiative_count)  # type: ignore[attr-defined]
             for s in goal.sub_goals.all()
         ]
         cards.append(
@@ -178,7 +179,7 @@ def strategy_dashboard(
     day = as_of or timezone.localdate()
     labels = dict(ProgressStatus.choices)
     goal_status = {
-        code: GoalStatus(row.status, labels[row.status], row.score, row.counts)
+        code: GoalStatus(row.status, str(labels[row.status]), row.score, row.counts)
         for code, row in goal_progress_as_of(as_of=day).items()
     }
     changes = status_changes(since=last_meeting.date, until=day) if last_meeting else []
@@ -210,8 +211,8 @@ def status_changes(*, since: dt.date, until: dt.date) -> list[StatusChange]:
             indicator_code=indicators[pk].code,
             indicator_name=indicators[pk].name_nb,
             is_demo=indicators[pk].is_demo,
-            before=labels[before[pk][0]] if pk in before else "–",
-            after=labels[after[pk][0]],
+            before=str(labels[before[pk][0]]) if pk in before else "–",
+            after=str(labels[after[pk][0]]),
         )
         for pk in changed_ids
     ]
@@ -265,7 +266,7 @@ def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:
     goal_status = (
         GoalStatus(
             rollup.status,
-            ProgressStatus(rollup.status).label,
+            str(ProgressStatus(rollup.status).label),
             rollup.score,
             rollup.counts,
         )

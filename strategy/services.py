@@ -1,34 +1,22 @@
-"""Writes of the strategy app: the strategy itself, goal roll-ups, plan versions.
+"""Writes of the strategy app: the strategy itself and the goal roll-ups.
 
-The roll-up layer: it sits above indicators and initiatives, and
-``progress_recompute`` (indicator snapshots, then their goals) is the one
-service the recompute tasks call.
+The roll-up layer: it sits above indicators, and ``progress_recompute``
+(indicator snapshots, then their goals) is the one service the recompute tasks
+call. Plan versions are written by ``plan.py``.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.asof import fingerprint, last_fingerprints
 from core.upsert import UpsertCounts, upsert
-from indicators.models import Indicator
-from indicators.services import indicator_update
 from indicators.snapshots import METHOD_VERSION, snapshots_record
-from initiatives.models import Initiative
 
-from .models import (
-    Goal,
-    GoalProgress,
-    PlanVersion,
-    ProgressStatus,
-    Strategy,
-    SubGoal,
-)
+from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
 from .rollup import goal_rollup
 from .seed import Seed, SeedGoal
 from .selectors import goal_indicator_ids, indicator_scores_as_of
@@ -177,81 +165,3 @@ def _snapshot_input(pk: int, scores: dict) -> tuple[int, str, float | None]:
     """An indicator without a snapshot yet counts as not assessable."""
     status, score = scores.get(pk, (ProgressStatus.NOT_AVAILABLE.value, None))
     return (pk, status, score)
-
-
-class PlanAdjustmentError(ValueError):
-    """The adjustment cannot be made; nothing was written."""
-
-
-def plan_state() -> dict:
-    """The adjustable plan as it stands: targets and priorities, as JSON data."""
-
-    def text(value):
-        # Decimals as text, as JSON keeps them exactly; years stay numbers.
-        return str(value) if isinstance(value, Decimal) else value
-
-    return {
-        "indicators": {
-            row["code"]: {name: text(row[name]) for name in Indicator.TARGET_FIELDS}
-            for row in Indicator.objects.values("code", *Indicator.TARGET_FIELDS)
-        },
-        "initiatives": {
-            code: {"priority": priority}
-            for code, priority in Initiative.objects.values_list("code", "priority")
-        },
-    }
-
-
-@transaction.atomic
-def plan_adjust(
-    *,
-    decision,
-    user,
-    reason: str,
-    indicator=None,
-    target_value=None,
-    target_year: int | None = None,
-    initiative=None,
-    priority: int | None = None,
-) -> PlanVersion:
-    """Adjust the realization plan by a council decision; a new plan version.
-
-    A target change goes through the indicator service, so it is recorded and
-    applies from the decision's date; the first adjustment also stores the
-    plan as it was before, as version 1.
-    """
-    if not reason.strip():
-        raise PlanAdjustmentError(_("Say why the plan changes."))
-    if indicator is None and initiative is None:
-        raise PlanAdjustmentError(_("Choose an indicator or an initiative to adjust."))
-    # Two adjustments at once must not take the same version number.
-    last = PlanVersion.objects.select_for_update().order_by("-number").first()
-    if last is None:
-        last = PlanVersion.objects.create(
-            number=1,
-            summary=_("The plan before the first adjustment"),
-            content=plan_state(),
-            created_by=user,
-        )
-    if indicator is not None:
-        fields = {"target_value": target_value}
-        if target_year is not None:
-            fields["target_year"] = target_year
-        indicator_update(
-            indicator=indicator,
-            user=user,
-            fields=fields,
-            change_reason=reason.strip(),
-            effective_from=decision.decided_on,
-        )
-    if initiative is not None:
-        initiative.priority = priority
-        initiative.full_clean()
-        initiative.save(update_fields=["priority"])
-    return PlanVersion.objects.create(
-        number=last.number + 1,
-        decision=decision,
-        summary=reason.strip(),
-        content=plan_state(),
-        created_by=user,
-    )

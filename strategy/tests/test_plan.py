@@ -8,8 +8,7 @@ from django.utils import translation
 from councils.services import agenda_item_add, decision_record
 from indicators.models import IndicatorTargetChange
 from strategy.models import PlanVersion
-from strategy.plan import PlanChange, plan_diff
-from strategy.services import PlanAdjustmentError, plan_adjust
+from strategy.plan import PlanAdjustmentError, PlanChange, plan_adjust, plan_diff
 from tests.factories import IndicatorFactory, InitiativeFactory, MeetingFactory
 
 
