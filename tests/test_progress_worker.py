@@ -12,11 +12,10 @@ from django.utils import timezone
 from indicators import snapshots
 from indicators.models import ProgressSnapshot
 from indicators.services import progress_recompute_enqueue
-from indicators.tests.test_concurrency import run_together
 from strategy.models import GoalProgress
 from strategy.services import progress_recompute
 from tests.factories import IndicatorFactory, IndicatorValueFactory
-from tests.test_celery import real_worker  # noqa: F401 - the fixture
+from tests.helpers import run_together
 
 
 def approve_121_for_2022(indicator):
@@ -41,7 +40,7 @@ def wait_for(query, worker, seconds=60):
 
 
 @pytest.mark.real_services
-def test_real_worker_computes_a_snapshot_after_commit(real_worker):  # noqa: F811
+def test_real_worker_computes_a_snapshot_after_commit(real_worker):
     indicator = IndicatorFactory(
         baseline_value=Decimal(100), baseline_year=2020, target_value=Decimal(300)
     )

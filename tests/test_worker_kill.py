@@ -40,7 +40,6 @@ from indicators.tasks import progress_recompute_task
 from strategy.models import GoalProgress
 from strategy.services import progress_recompute
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
-from tests.test_celery import real_workers  # noqa: F401 - the fixture
 
 VISIBILITY = 2  # seconds
 WAIT = 45  # seconds for any one step, on a loaded machine
@@ -185,7 +184,7 @@ def progress_results() -> tuple[list[dict], list[dict]]:
     ids=["inside-the-snapshot-transaction", "before-the-goal-roll-up"],
 )
 def test_a_recompute_killed_midway_runs_again_to_the_undisturbed_result(
-    real_workers,  # noqa: F811 - the fixture imported above
+    real_workers,
     broker,
     tmp_path,
     point,
@@ -265,7 +264,7 @@ def assert_stored_once(rows: int) -> None:
 
 @pytest.mark.real_services
 def test_an_import_killed_while_committing_leaves_nothing_and_commits_on_retry(
-    real_workers,  # noqa: F811 - the fixture imported above
+    real_workers,
     broker,
     tmp_path,
     secretariat,
@@ -295,7 +294,7 @@ def test_an_import_killed_while_committing_leaves_nothing_and_commits_on_retry(
 
 @pytest.mark.real_services
 def test_an_import_killed_during_its_dry_run_is_checked_again(
-    real_workers,  # noqa: F811 - the fixture imported above
+    real_workers,
     broker,
     tmp_path,
     secretariat,

@@ -1,7 +1,7 @@
 """Test settings: fast and hermetic by default.
 
 Tasks run eagerly even when ``CELERY_BROKER_URL`` is set; the tests that need a
-real worker switch eager mode off for themselves (see tests/test_celery.py).
+real worker switch eager mode off for themselves (see tests/workers.py).
 """
 
 from .base import *  # noqa: F403

@@ -10,33 +10,11 @@ from rest_framework.test import APIClient
 from core.api import api_key_hash
 from core.models import ApiKey
 from core.roles import Role
+from tests.api_helpers import assert_error, client_with, create_key
 
 pytestmark = pytest.mark.django_db
 
 GOALS = "/api/v1/goals/"
-
-
-def create_key(*args: str) -> str:
-    out = StringIO()
-    call_command("create_api_key", *args, stdout=out)
-    return out.getvalue().strip().splitlines()[-1]
-
-
-def client_with(key: str | None) -> APIClient:
-    client = APIClient()
-    if key:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}
-    assert body["error"]["status"] == status
-    assert body["error"]["code"] == code
-    assert body["error"]["message"]
-    return body["error"]
 
 
 def test_create_api_key_prints_the_key_last_and_stores_only_its_hash(real_strategy):

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from core.tests.test_api import assert_error, client_with, create_key
 from councils.services import agenda_item_add, decision_record
+from tests.api_helpers import assert_error, client_with, create_key
 from tests.factories import CouncilFactory, IndicatorFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,46 +9,11 @@ from django.utils import timezone
 
 from councils.models import MeetingSnapshot
 from councils.pack import content_hash
-from councils.services import agenda_item_add, meeting_pack_freeze
+from councils.services import meeting_pack_freeze
 from strategy.services import progress_recompute
-from tests.factories import (
-    IndicatorFactory,
-    IndicatorValueFactory,
-    InitiativeFactory,
-    MeetingFactory,
-)
+from tests.factories import IndicatorValueFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting_with_items(secretariat):
-    indicator = IndicatorFactory(
-        code="PACK-1",
-        baseline_value=Decimal("40"),
-        baseline_year=2020,
-        target_value=Decimal("80"),
-    )
-    for year, value in ((2020, "40"), (2022, "46"), (2024, "52")):
-        IndicatorValueFactory(
-            indicator=indicator,
-            period_start=dt.date(year, 1, 1),
-            value=Decimal(value),
-            status="approved",
-            approved_at=timezone.now() - dt.timedelta(days=30),
-        )
-    progress_recompute(indicator_ids=[indicator.pk])
-    meeting = MeetingFactory(date=timezone.localdate() + dt.timedelta(days=7))
-    agenda_item_add(
-        meeting=meeting, title="Status", kind="drøfting", indicators=[indicator]
-    )
-    agenda_item_add(
-        meeting=meeting,
-        title="Initiativ",
-        kind="orientering",
-        initiatives=[InitiativeFactory(code="9Z-1")],
-    )
-    return meeting, indicator
 
 
 def test_freeze_stores_the_figures_with_a_hash(meeting_with_items, secretariat):

@@ -1,16 +1,7 @@
-"""Fixtures shared by the value, page, import and export tests."""
+"""Plain helpers of the value, page, import and export tests (fixtures are in
+``conftest.py``)."""
 
-import pytest
 from django.urls import reverse
-from django.utils import translation
-
-
-@pytest.fixture
-def english(client):
-    """Assertions read the English texts, whatever translations exist."""
-    client.cookies["django_language"] = "en"
-    with translation.override("en"):
-        yield
 
 
 def detail(code="IND-X"):

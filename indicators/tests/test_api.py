@@ -14,7 +14,6 @@ from rest_framework.test import APIClient
 
 from core.models import ApiKey
 from core.roles import Role
-from core.tests.test_api import assert_error, client_with, create_key
 from indicators import serializers
 from indicators.models import (
     Indicator,
@@ -25,6 +24,7 @@ from indicators.models import (
 from indicators.serializers import BULK_ITEM_FIELDS, MAX_BATCH_ITEMS
 from strategy.models import Goal
 from strategy.services import progress_recompute
+from tests.api_helpers import assert_error, client_with, create_key
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

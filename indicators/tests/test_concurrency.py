@@ -1,7 +1,6 @@
 """Two writers at once, against PostgreSQL: the one-official-value rule holds."""
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
@@ -11,31 +10,10 @@ from django.utils import timezone
 from indicators.models import IndicatorValue
 from indicators.services import ValueInput, values_approve, values_record
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
+from tests.helpers import run_together
 
 pytestmark = pytest.mark.real_services
 Y2024 = dt.date(2024, 1, 1)
-
-
-def run_together(*jobs):
-    """Run each job in its own thread and connection, released at once."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(i, job):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = job()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, j)) for i, j in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_unique_constraint_holds_under_two_concurrent_writers(transactional_db):

@@ -1,4 +1,4 @@
-"""The domain's invariants hold in the database itself, not only in forms."""
+"""The indicators' invariants hold in the database itself, not only in forms."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,21 +7,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tests.factories import (
-    DeliveryFactory,
-    GoalFactory,
-    IndicatorFactory,
-    IndicatorValueFactory,
-    StrategyFactory,
-    UserFactory,
-)
+from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
+from tests.helpers import assert_refused
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_refused(constraint: str, create) -> None:
-    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
-        create()
 
 
 def approved(indicator, **kwargs):
@@ -107,51 +96,3 @@ def test_indicator_baseline_not_after_target():
 
 def test_indicator_target_year_defaults_to_2030():
     assert IndicatorFactory().target_year == 2030
-
-
-def test_goal_kind_must_be_known():
-    assert_refused("goal_kind_valid", lambda: GoalFactory(kind="other"))
-
-
-def test_strategy_period_runs_forward():
-    assert_refused(
-        "strategy_start_before_end",
-        lambda: StrategyFactory(start_year=2030, end_year=2023),
-    )
-
-
-def test_delivery_does_not_end_before_it_starts():
-    assert_refused(
-        "delivery_start_not_after_end",
-        lambda: DeliveryFactory(
-            start_date=dt.date(2026, 5, 1), end_date=dt.date(2026, 1, 1)
-        ),
-    )
-
-
-def test_delivery_planning_status_is_planned_or_tentative():
-    assert_refused(
-        "delivery_planning_status_valid",
-        lambda: DeliveryFactory(planning_status="Kanskje"),
-    )
-
-
-def test_roadmap_ids_are_unique():
-    DeliveryFactory(roadmap_id="12345678901234567")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        DeliveryFactory(roadmap_id="12345678901234567")
-
-
-def test_period_labels():
-    annual = IndicatorValueFactory.build(period_start=dt.date(2024, 1, 1))
-    quarterly = IndicatorValueFactory.build(
-        period_start=dt.date(2024, 7, 1), granularity="quarterly"
-    )
-    monthly = IndicatorValueFactory.build(
-        period_start=dt.date(2024, 6, 1), granularity="monthly"
-    )
-    assert (annual.period_label, quarterly.period_label, monthly.period_label) == (
-        "2024",
-        "2024-Q3",
-        "2024-06",
-    )

@@ -18,9 +18,7 @@ from indicators.imports import (
     value_import_create,
 )
 from indicators.models import ImportStatus, IndicatorValue, ValueImport
-from indicators.tests.helpers import english  # noqa: F401
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
-from tests.test_celery import real_worker  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -361,7 +359,7 @@ def test_100000_rows_import_through_the_tasks_with_progress(
 def test_a_real_worker_imports_100000_rows_while_the_page_polls(
     client,
     secretariat,
-    real_worker,  # noqa: F811 - the fixture imported above
+    real_worker,
 ):
     """The tasks run in a real worker; the page's progress URL sees them move."""
     import time

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from indicators import parsing
 from indicators.parsing import InputError, decimal_parse, period_parse
-from indicators.tests.helpers import english  # noqa: F401
+from tests.factories import IndicatorValueFactory
 
 pytestmark = pytest.mark.usefixtures("english")
 TODAY = dt.date(2026, 6, 15)
@@ -124,3 +124,19 @@ def test_the_fast_period_path_returns_what_the_patterns_do(text):
     if fast is None:
         return
     assert parsing._period_match(text) == fast
+
+
+@pytest.mark.django_db  # as where it was written, among the constraint tests
+def test_period_labels():
+    annual = IndicatorValueFactory.build(period_start=dt.date(2024, 1, 1))
+    quarterly = IndicatorValueFactory.build(
+        period_start=dt.date(2024, 7, 1), granularity="quarterly"
+    )
+    monthly = IndicatorValueFactory.build(
+        period_start=dt.date(2024, 6, 1), granularity="monthly"
+    )
+    assert (annual.period_label, quarterly.period_label, monthly.period_label) == (
+        "2024",
+        "2024-Q3",
+        "2024-06",
+    )

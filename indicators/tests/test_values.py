@@ -25,7 +25,6 @@ from indicators.services import (
     values_record,
     values_reject,
 )
-from indicators.tests.helpers import english  # noqa: F401
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

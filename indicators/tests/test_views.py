@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, IndicatorTargetChange, IndicatorValue
-from indicators.tests.helpers import detail, english, enter  # noqa: F401
+from indicators.tests.helpers import detail, enter
 from tests.factories import (
     GoalFactory,
     IndicatorFactory,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import IndicatorValue
-from indicators.tests.helpers import detail, english, enter  # noqa: F401
+from indicators.tests.helpers import detail, enter
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

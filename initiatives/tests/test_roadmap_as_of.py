@@ -9,9 +9,8 @@ from django.utils import timezone
 from initiatives.models import Delivery, RoadmapImport
 from initiatives.selectors import deliveries_per_step, roadmap_version_as_of
 from initiatives.services import roadmap_import
+from initiatives.tests.helpers import edited_copy
 from tests.factories import DeliveryFactory, InitiativeFactory
-
-from .conftest import edited_copy
 
 ROADMAP = reverse("initiatives:roadmap")
 DELIVERIES = reverse("initiatives:roadmap_deliveries")

@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 from initiatives.models import Delivery, DeliveryChange, Initiative, RoadmapImport
 from initiatives.roadmap import RoadmapFileError
 from initiatives.services import roadmap_import
-
-from .conftest import (
+from initiatives.tests.helpers import (
     NEW_VERSION,
     REAL_FILE,
     as_version,

@@ -10,9 +10,8 @@ from initiatives.roadmap import (
     parse_roadmap,
     roadmap_diff,
 )
+from initiatives.tests.helpers import read_rows, write_rows
 from strategy.seed import read_seed
-
-from .conftest import read_rows, write_rows
 
 SEED = read_seed()
 SUB_GOALS = {s.code for g in SEED.goals for s in g.sub_goals}

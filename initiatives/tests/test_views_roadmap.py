@@ -5,9 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from initiatives.models import Delivery, RoadmapImport
+from initiatives.tests.helpers import edited_copy, read_rows, write_rows
 from tests.factories import DeliveryFactory, InitiativeFactory
-
-from .conftest import edited_copy, read_rows, write_rows
 
 ROADMAP = reverse("initiatives:roadmap")
 DELIVERIES = reverse("initiatives:roadmap_deliveries")

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from core.roles import Role
-from tests.browser.conftest import axe_check, log_in_page
+from tests.browser.helpers import axe_check, log_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

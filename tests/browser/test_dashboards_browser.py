@@ -7,9 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.roles import Role
-from initiatives.tests.conftest import REAL_FILE
-
-from .conftest import log_in_page
+from initiatives.tests.helpers import REAL_FILE
+from tests.browser.helpers import log_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from core.roles import Role
 from indicators.models import IndicatorValue
 from strategy.models import Goal
-from tests.browser.conftest import _prepared, axe_check, log_in_page
+from tests.browser.helpers import _prepared, axe_check, log_in_page
 from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

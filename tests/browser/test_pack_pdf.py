@@ -9,7 +9,6 @@ from pypdf import PdfReader
 
 from councils.models import MeetingPackPdf
 from councils.services import meeting_pack_freeze
-from councils.tests.test_pack import meeting_with_items  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ def test_pdf_has_the_same_figures_as_the_page(
     client,
     council_member,
     secretariat,
-    meeting_with_items,  # noqa: F811
+    meeting_with_items,
     django_capture_on_commit_callbacks,
 ):
     meeting, _indicator = meeting_with_items
