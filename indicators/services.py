@@ -290,8 +290,7 @@ def _values_write(
     # order; ``fixed`` is the same for the whole batch.
     rows = [
         (
-            p.item.indicator.pk,
-            p.item.period_start,
+            *p.item.key,
             p.item.indicator.frequency,
             p.item.value,
             p.item.comment.strip(),

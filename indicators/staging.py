@@ -22,13 +22,13 @@ from typing import Any
 from django.db import connection
 from psycopg import sql
 
-from .models import IndicatorValue
+from .models import IndicatorValue, ValueKey
 
-# The columns a batch supplies row by row; every other column is the same for
-# the whole batch (status, source, who, when) or its field's default.
+# The columns a batch supplies row by row, the value's key first; every other
+# column is the same for the whole batch (status, source, who, when) or its
+# field's default.
 STAGED = (
-    "indicator_id",
-    "period_start",
+    *ValueKey._fields,
     "granularity",
     "value",
     "comment",
