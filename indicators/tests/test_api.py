@@ -171,6 +171,11 @@ def test_secretariat_defines_an_indicator(real_strategy, secretariat):
         ({"colour": "red"}, "colour"),
         ({"code": "approvals/x"}, "code"),
         ({"code": "Approvals"}, "code"),
+        ({"code": "A..B"}, "code"),
+        ({"code": "A B"}, "code"),
+        ({"code": "=1+1"}, "code"),
+        ({"code": "ＤＥＭＯ-M1-1"}, "code"),
+        ({"code": "M3\u200bNEW"}, "code"),
         ({"baseline_value": "10", "baseline_year": None}, "non_field_errors"),
     ],
 )
@@ -184,10 +189,12 @@ def test_invalid_indicator_is_400_with_the_field(
     assert not Indicator.objects.filter(code="M3-NEW").exists()
 
 
-def test_duplicate_indicator_code_is_400(m1, secretariat):
-    body = {**NEW_INDICATOR, "code": "M1-A", "baseline_value": None}
+@pytest.mark.parametrize("code", ["M1-A", "m1-a"])
+def test_duplicate_indicator_code_is_400(m1, secretariat, code):
+    body = {**NEW_INDICATOR, "code": code, "baseline_value": None}
     response = push(session(secretariat), f"{API}/indicators/", body)
     assert "code" in assert_error(response, 400, "invalid")["details"]
+    assert Indicator.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", ["Integrasjon", "Godkjenner"])
