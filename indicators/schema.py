@@ -122,6 +122,7 @@ indicator_list = _both(
     documented(
         methods=["POST"],
         summary="Define an indicator (Sekretariat)",
+        description="A key defines indicators only under the goals in its scope (403).",
         request=IndicatorInput,
         response=IndicatorOutput,
         success=201,
@@ -144,7 +145,9 @@ indicator_detail = _both(
         description=(
             "Send only the fields that change. A new baseline or target needs "
             "`change_reason` and `effective_from`; it is recorded and applies from "
-            "that date. The frequency cannot change once values exist."
+            "that date. The frequency cannot change once values exist. A key "
+            "changes only indicators of the goals and codes in its scope, and "
+            "cannot move one out of it (403)."
         ),
         request=IndicatorPatchInput,
         response=IndicatorOutput,

@@ -480,9 +480,15 @@ def _decision_errors(
 # --- Indicator definitions ---------------------------------------------------
 
 
-def indicator_create(*, user: User, fields: dict[str, Any]) -> Indicator:
-    """Define a new indicator (the secretariat's job: none are published)."""
+def indicator_create(
+    *, user: User, fields: dict[str, Any], scope: WriteScope = EVERYTHING
+) -> Indicator:
+    """Define a new indicator (the secretariat's job: none are published).
+
+    Raises OutsideScope when its goal lies outside the writer's ``scope``.
+    """
     indicator = Indicator(**fields)
+    scope.definition_check([indicator])
     indicator.full_clean()
     history_by(indicator, user)
     indicator.save()
@@ -496,20 +502,25 @@ def indicator_update(
     fields: dict[str, Any],
     change_reason: str = "",
     effective_from: dt.date | None = None,
+    scope: WriteScope = EVERYTHING,
 ) -> Indicator:
     """Change an indicator's definition; a new baseline or target is recorded.
 
     A baseline/target change needs a reason and a date from which it applies;
     it is kept as an IndicatorTargetChange so earlier statuses can be rebuilt.
+    Raises OutsideScope when the indicator lies outside the writer's
+    ``scope``, before the change or after it (a move to another goal).
     """
     with transaction.atomic():
         # Two editors saving at once would otherwise record one target change
         # against a definition the other had already replaced.
         indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        scope.definition_check([indicator])
         before = {name: getattr(indicator, name) for name in Indicator.TARGET_FIELDS}
         frequency = indicator.frequency
         for name, value in fields.items():
             setattr(indicator, name, value)
+        scope.definition_check([indicator])
         indicator.full_clean()
         if indicator.frequency != frequency and indicator.values.exists():
             raise ValidationError(
