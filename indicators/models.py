@@ -366,7 +366,15 @@ class IndicatorValue(models.Model):
             models.Index(
                 fields=["indicator", "status", "period_start"],
                 name="value_indicator_status_idx",
-            )
+            ),
+            # The approval queue, oldest first, a page at a time: only the
+            # values that wait are in it, so a page and the count read the
+            # queue, never the official history around it.
+            models.Index(
+                fields=["entered_at", "id"],
+                condition=Q(status="submitted", superseded_at__isnull=True),
+                name="value_waiting_queue_idx",
+            ),
         ]
         constraints = [
             # The one official number per indicator and period.
