@@ -32,9 +32,9 @@ def number_text(value: float) -> str:
     chart's table formats every value of ten years of monthly data.
     """
     decimal, grouping, thousands = _number_formats(get_language())
-    return numberformat.format(
-        round(value, 2), decimal, None, grouping, thousands, use_l10n=True
-    )
+    rounded = round(float(value), 2)
+    shown = int(rounded) if rounded.is_integer() else rounded  # 100, not 100,0
+    return numberformat.format(shown, decimal, None, grouping, thousands, use_l10n=True)
 
 
 def percent_text(rate: float) -> str:
