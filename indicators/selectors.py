@@ -1,7 +1,6 @@
 """Reads of the indicators app: values, their history, the approval queue, flags."""
 
 import datetime as dt
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,8 +11,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import User
+from core.numbers import number_text, signed_text
 from strategy.models import Goal
 
 from .models import (
@@ -24,7 +25,8 @@ from .models import (
     ValueKey,
     ValueStatus,
 )
-from .parsing import period_label, period_next
+from .outliers import Jump, unusual_change
+from .parsing import MONTHS_PER_PERIOD, period_label, period_next
 
 # How long after a period ends its value may still be missing before the
 # indicator counts as overdue: statistics producers publish with a lag.
@@ -33,8 +35,6 @@ FRESHNESS_GRACE: dict[str, dt.timedelta] = {
     Frequency.QUARTERLY: dt.timedelta(days=90),
     Frequency.MONTHLY: dt.timedelta(days=45),
 }
-OUTLIER_Z = 3
-OUTLIER_MIN_HISTORY = 3
 PENDING = (ValueStatus.DRAFT, ValueStatus.SUBMITTED)
 
 
@@ -278,29 +278,90 @@ def _official_values(
 def value_flags(
     *, value: IndicatorValue, series: dict[dt.date, IndicatorValue]
 ) -> list[str]:
-    """Why an approver should look twice: outside min/max, or z-score over 3.
+    """Why an approver should look twice at a value, in plain words.
 
-    The z-score compares with the indicator's other official values; it needs
-    at least three of them and some spread.
+    ``series`` is the indicator's official values by period start.
     """
-    indicator = value.indicator
+    official = {start: row.value for start, row in series.items()}
+    return value_check_flags(
+        indicator=value.indicator,
+        period_start=value.period_start,
+        value=value.value,
+        official=official,
+    )
+
+
+def value_entry_flags(
+    *, indicator: Indicator, period_start: dt.date, value: Decimal
+) -> list[str]:
+    """The same checks for a value just entered, said to the person entering
+    it (one query: the indicator's official values)."""
+    official = dict(
+        indicator.values.filter(
+            status=ValueStatus.APPROVED, superseded_at__isnull=True
+        ).values_list("period_start", "value")
+    )
+    return value_check_flags(
+        indicator=indicator, period_start=period_start, value=value, official=official
+    )
+
+
+def value_check_flags(
+    *,
+    indicator: Indicator,
+    period_start: dt.date,
+    value: Decimal,
+    official: dict[dt.date, Decimal],
+) -> list[str]:
+    """Outside the expected minimum or maximum, or an unusual change from the
+    period before (``outliers.unusual_change``)."""
     flags = []
-    if indicator.expected_min is not None and value.value < indicator.expected_min:
+    if indicator.expected_min is not None and value < indicator.expected_min:
         flags.append(_("Below the expected minimum."))
-    if indicator.expected_max is not None and value.value > indicator.expected_max:
+    if indicator.expected_max is not None and value > indicator.expected_max:
         flags.append(_("Above the expected maximum."))
-    history = [
-        float(v.value) for start, v in series.items() if start != value.period_start
-    ]
-    if len(history) >= OUTLIER_MIN_HISTORY:
-        spread = statistics.pstdev(history)
-        if spread > 0:
-            z = (float(value.value) - statistics.fmean(history)) / spread
-            if abs(z) > OUTLIER_Z:
-                flags.append(
-                    _("Far from this indicator's history (z-score %(z).1f).") % {"z": z}
-                )
+    frequency = indicator.frequency
+    starts = {_period_number(start, frequency): start for start in official}
+    jump = unusual_change(
+        [(number, float(official[start])) for number, start in starts.items()],
+        (_period_number(period_start, frequency), float(value)),
+    )
+    if jump is not None:
+        starts[_period_number(period_start, frequency)] = period_start
+        flags.append(_jump_text(jump, starts, frequency))
     return flags
+
+
+def _period_number(start: dt.date, frequency: str) -> int:
+    """Periods of the frequency counted from year 0: consecutive ones differ by 1."""
+    return (start.year * 12 + start.month - 1) // MONTHS_PER_PERIOD[frequency]
+
+
+JUMP_TEXTS: dict[str, object] = {
+    Frequency.ANNUAL: gettext_lazy(
+        "From %(from)s (%(before)s) to %(to)s (%(after)s) the value changes by "
+        "%(change)s; it usually changes by about %(typical)s a year."
+    ),
+    Frequency.QUARTERLY: gettext_lazy(
+        "From %(from)s (%(before)s) to %(to)s (%(after)s) the value changes by "
+        "%(change)s; it usually changes by about %(typical)s a quarter."
+    ),
+    Frequency.MONTHLY: gettext_lazy(
+        "From %(from)s (%(before)s) to %(to)s (%(after)s) the value changes by "
+        "%(change)s; it usually changes by about %(typical)s a month."
+    ),
+}
+
+
+def _jump_text(jump: Jump, starts: dict[int, dt.date], frequency: str) -> str:
+    return str(JUMP_TEXTS[frequency]) % {
+        "from": period_label(starts[jump.from_period], frequency),
+        "before": number_text(jump.from_value),
+        "to": period_label(starts[jump.to_period], frequency),
+        "after": number_text(jump.to_value),
+        "change": signed_text(jump.change, rate=jump.relative),
+        "typical": signed_text(jump.typical, rate=jump.relative),
+    }
 
 
 # --- Indicator list with freshness ------------------------------------------------

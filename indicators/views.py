@@ -138,11 +138,13 @@ def value_enter(request, code):
         except services.ValueRejected as exc:
             _errors_to_form(form, exc)
         else:
-            message = _outcome_message(planned.outcome)
+            message, level = _entry_message(planned.outcome, item)
             if is_htmx(request):
                 fresh = ValueEntryForm(indicator=indicator)
-                return _values_fragment(request, indicator, fresh, message=message)
-            messages.success(request, message)
+                return _values_fragment(
+                    request, indicator, fresh, message=message, level=level
+                )
+            messages.add_message(request, level, message)
             return redirect(indicator)
     if is_htmx(request):
         return _values_fragment(request, indicator, form)
@@ -186,6 +188,20 @@ def _errors_to_form(form, exc: services.ValueRejected) -> None:
     for error in exc.errors.values():
         field = error.field if error.field in form.fields else None
         form.add_error(field, error.message)
+
+
+def _entry_message(outcome: str, item: ValueInput) -> tuple[str, int]:
+    """What recording did, and why the value deserves a second look, if it does."""
+    message = _outcome_message(outcome)
+    if outcome == "unchanged":
+        return message, messages.SUCCESS
+    flags = selectors.value_entry_flags(
+        indicator=item.indicator, period_start=item.period_start, value=item.value
+    )
+    if not flags:
+        return message, messages.SUCCESS
+    check = _("Check it before it is approved:")
+    return " ".join([message, check, *flags]), messages.WARNING
 
 
 def _outcome_message(outcome: str) -> str:
