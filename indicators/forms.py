@@ -149,10 +149,15 @@ class ValueEntryForm(forms.Form):
             raise forms.ValidationError(str(exc), code="invalid") from exc
 
     def clean_comment(self) -> str:
-        try:
-            return text_check(self.cleaned_data["comment"])
-        except InputError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
+        return _text_checked(self.cleaned_data["comment"])
+
+
+def _text_checked(text: str) -> str:
+    """Free text as ``parsing.text_check`` allows it, as a form error if not."""
+    try:
+        return text_check(text)
+    except InputError as exc:
+        raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
 class DecisionForm(forms.Form):
@@ -169,6 +174,9 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, value_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["values"].choices = [(pk, pk) for pk in value_ids]
+
+    def clean_reason(self) -> str:
+        return _text_checked(self.cleaned_data["reason"])
 
     def clean(self):
         data = super().clean()
@@ -191,6 +199,10 @@ class ImportForm(forms.Form):
         _("Comment for corrections"),
         _("Used for rows that correct a value and have no comment."),
     )
+
+    def clean_comment(self) -> str:
+        # Rows without a comment of their own get this one.
+        return _text_checked(self.cleaned_data["comment"])
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

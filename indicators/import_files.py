@@ -15,7 +15,7 @@ import zipfile
 
 from django.utils.translation import gettext as _
 
-from core.spreadsheet import FORMULA_PREFIXES
+from core.spreadsheet import formula_like
 
 from .models import Indicator, ValueInput, ValueKey
 from .parsing import InputError, decimal_parse, period_parse, text_check
@@ -32,7 +32,6 @@ COLUMNS = {
 }
 COLUMNS["indicator"] |= {"indikatorkode", "målindikator"}
 REQUIRED = ("indicator", "period", "value")
-_FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
 
 
 class FileRejected(Exception):
@@ -192,7 +191,7 @@ class RowChecker:
                 % {"got": len(row), "want": self.width}
             )
         for cell in row:
-            if cell[:1] in _FORMULA_STARTS:
+            if formula_like(cell):
                 self._formulas_check(row)
                 break
         code = row[self.code_at].strip()
@@ -216,5 +215,5 @@ class RowChecker:
         # The value column is parsed as a number (a leading minus is a sign);
         # every other cell must not be something a spreadsheet would run.
         for position, cell in enumerate(row):
-            if position != self.value_at or cell.startswith(("=", "@")):
+            if position != self.value_at or cell.strip().startswith(("=", "@")):
                 text_check(cell)

@@ -32,7 +32,7 @@ from .models import (
     ValueKey,
     ValueStatus,
 )
-from .parsing import InputError, period_label
+from .parsing import InputError, period_label, text_check
 from .scopes import EVERYTHING, WriteScope
 from .selectors import ValueHead, value_heads
 
@@ -406,7 +406,10 @@ def values_approve(*, value_ids: Iterable[int], user: User) -> list[IndicatorVal
 def values_reject(
     *, value_ids: Iterable[int], user: User, reason: str
 ) -> list[IndicatorValue]:
-    """Reject submitted values with a reason (four eyes), all or nothing."""
+    """Reject submitted values with a reason (four eyes), all or nothing.
+
+    The reason is shown and exported like a comment: no formula (text_check).
+    """
     if not reason.strip():
         raise ValueRejected(
             {
@@ -415,6 +418,11 @@ def values_reject(
                 )
             }
         )
+    try:
+        reason = text_check(reason)
+    except InputError as exc:
+        error = ItemError(ErrorCode.INVALID, str(exc), "reason")
+        raise ValueRejected({None: error}) from None
     with transaction.atomic():
         rows = _values_lock_for_decision(value_ids, user)
         for row in rows:

@@ -116,6 +116,10 @@ def test_a_20_mb_file_is_refused(indicators):
         (b"@SUM(A1);2023;5", "formula"),
         (b"A;2023;5;-1", "formula"),
         (b"A;2023;@5", "formula"),
+        (b"A;2023;5; =1+1", "formula"),
+        (b'A;2023;5;"\n=1+1"', "formula"),
+        ("A;2023;5;\u00a0=1+1".encode(), "formula"),
+        (b" =HYPERLINK(1);2023;5", "formula"),
     ],
 )
 def test_bad_rows_give_row_level_errors(indicators, row, message):
