@@ -1,7 +1,12 @@
 """Benchmark: server time and weight of the dashboard pages against PostgreSQL.
 
 Production-sized data: the real strategy and roadmap, 60 indicators with ten
-years of monthly approved values, progress computed. Each page is requested
+years of monthly approved values (each approved some weeks after its month,
+so that the past has a history to show as of a date), progress computed, a
+council meeting with an agenda. Each page is also shown as of a past date
+(``?as_of=``): those rows must be no slower than today's, and every page's
+query count (the "queries" column) must not grow with the data (compare a run
+with ``--indicators 120``). Each page is requested
 repeatedly through Django's full stack (middleware, session, templates) with
 the test client; the figures are the server time (median and 95th percentile)
 next to a trivial view measured in the same run (and, for scale, next to an
@@ -12,7 +17,7 @@ starting with "+" are the fragments a page loads with htmx once it is shown
 (the roadmap's timeline and delivery tables): not part of the page's own time,
 but what the browser fetches next.
 
-    .venv/bin/python bench/dashboard.py [--rounds 40]
+    .venv/bin/python bench/dashboard.py [--rounds 40] [--indicators 60]
     .venv/bin/python bench/dashboard.py --profile /roadmap/deliveries/ --htmx
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dashboard (default)
 """
@@ -36,6 +41,7 @@ from recompute import database_create  # noqa: E402 - after the path is set
 urlpatterns: list = []  # filled in main(), once Django is set up
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_dashboard"
+PAST = "2021-06-30"
 ROADMAP = PROJECT_DIR / "initiatives" / "data" / "roadmap-deliveries-2026-08.csv"
 
 
@@ -90,8 +96,18 @@ def django_setup(url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def data_fill() -> str:
-    """The real strategy and roadmap, 60 indicators x 120 months; returns a code."""
+def approved_when(year: int, month0: int, now: dt.datetime) -> dt.datetime:
+    """A month's value is approved six weeks after the month starts (a day
+    ago at the latest)."""
+    from django.utils import timezone
+
+    start = timezone.make_aware(dt.datetime(year, month0 + 1, 1, 10))
+    return min(start + dt.timedelta(days=42), now - dt.timedelta(days=1))
+
+
+def data_fill(n_indicators: int) -> str:
+    """The real strategy and roadmap, indicators x 120 months, a meeting;
+    returns an indicator's code."""
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -109,9 +125,9 @@ def data_fill() -> str:
         stdout=io.StringIO(),
     )
     goals = list(Goal.objects.order_by("order"))
-    approved_at = timezone.now() - dt.timedelta(days=1)
+    now = timezone.now()
     values = []
-    for n in range(60):
+    for n in range(n_indicators):
         indicator = Indicator.objects.create(
             code=f"BENCH-{n:02d}",
             goal=goals[n % len(goals)],
@@ -135,12 +151,13 @@ def data_fill() -> str:
                     value=Decimal(str(round(40 + (n % 7) * month / 60, 2))),
                     status="approved",
                     source="import",
-                    entered_at=approved_at,
-                    approved_at=approved_at,
+                    entered_at=approved_when(year, month0, now),
+                    approved_at=approved_when(year, month0, now),
                 )
             )
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     progress_recompute(indicator_ids=Indicator.objects.values_list("pk", flat=True))
+    _meeting_fill()
     # Planner statistics, as a production database has them (autovacuum would
     # gather them a minute later): without them PostgreSQL guesses one row per
     # table and plans nested loops over every delivery.
@@ -149,11 +166,43 @@ def data_fill() -> str:
     return "BENCH-01"
 
 
+def _meeting_fill() -> None:
+    """A meeting of the national council with a case on every indicator."""
+    from councils.models import Council
+    from councils.services import agenda_item_add, meeting_create
+    from indicators.models import Indicator
+
+    council = Council.objects.order_by("pk").first()
+    meeting = meeting_create(
+        council=council, date=dt.date(2021, 6, 10), title="Benkmerkemøte"
+    )
+    agenda_item_add(
+        meeting=meeting,
+        title="Status",
+        kind="drøfting",
+        indicators=list(Indicator.objects.all()),
+    )
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}  # what htmx sends for a lazy fragment
 
 
-def measure(client, url: str, rounds: int, headers: dict) -> tuple[list[float], int]:
+def measure(
+    client, url: str, rounds: int, headers: dict
+) -> tuple[list[float], int, int]:
+    from django.db import connection
+
     client.get(url, **headers)  # warm caches and connections
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        # Not CaptureQueriesContext: with DEBUG on, the request's own
+        # reset_queries() empties the log it slices.
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(url, **headers)
     times, size = [], 0
     for _ in range(rounds):
         start = time.perf_counter()
@@ -161,7 +210,7 @@ def measure(client, url: str, rounds: int, headers: dict) -> tuple[list[float], 
         times.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
         size = len(response.content)
-    return times, size
+    return times, size, len(queries)
 
 
 def profile(client, url: str, rounds: int, headers: dict) -> None:
@@ -195,6 +244,7 @@ def p95(times: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--indicators", type=int, default=60)
     parser.add_argument(
         "--profile",
         metavar="URL",
@@ -213,7 +263,7 @@ def main() -> None:
 
     from core.models import User
 
-    code = data_fill()
+    code = data_fill(args.indicators)
     global urlpatterns
     urlpatterns = urlconf()
     settings.ROOT_URLCONF = __name__
@@ -222,15 +272,31 @@ def main() -> None:
     client = Client()
     client.force_login(user)
 
+    from councils.models import Council, Meeting
+
     today = dt.date.today().isoformat()
+    past = PAST  # mid-history: values, snapshots and a meeting exist before it
+    council = Council.objects.order_by("pk").first()
+    meeting = Meeting.objects.get()
     # "+" rows: the fragments a page loads with htmx after it has been shown.
     pages = [
         ("trivial view", "/bench-trivial/", {}),
         ("empty signed-in page", "/bench-empty/", {}),
         ("overview", "/", {}),
+        (f"  as of {past}", f"/?as_of={past}", {}),
         ("goal M1", "/goals/M1/", {}),
+        (f"  as of {past}", f"/goals/M1/?as_of={past}", {}),
         ("+ its deliveries", "/roadmap/deliveries/?goal=M1", HTMX),
         (f"indicator {code}", f"/indicators/{code}/", {}),
+        (f"  as of {past}", f"/indicators/{code}/?as_of={past}", {}),
+        ("indicator list", "/indicators/", {}),
+        (f"  as of {past}", f"/indicators/?as_of={past}", {}),
+        ("initiatives", "/initiatives/", {}),
+        (f"  as of {past}", f"/initiatives/?as_of={past}", {}),
+        ("council", f"/councils/{council.slug}/", {}),
+        (f"  as of {past}", f"/councils/{council.slug}/?as_of={past}", {}),
+        ("meeting", f"/meetings/{meeting.pk}/", {}),
+        (f"  as of {past}", f"/meetings/{meeting.pk}/?as_of={past}", {}),
         ("roadmap", "/roadmap/", {}),
         ("+ its deliveries", "/roadmap/deliveries/", HTMX),
         ("roadmap as of today", f"/roadmap/?as_of={today}", {}),
@@ -239,20 +305,23 @@ def main() -> None:
     if args.profile:
         profile(client, args.profile, args.rounds, HTMX if args.htmx else {})
         return
-    print("data: real strategy, 263 roadmap deliveries, 60 indicators x 120 months")
+    print(
+        f"data: real strategy, 263 roadmap deliveries, {args.indicators} "
+        "indicators x 120 months, one meeting"
+    )
     print(
         f"{'page':<24}{'median ms':>10}{'p95 ms':>9}{'x trivial':>11}"
-        f"{'x empty':>9}{'kB':>8}"
+        f"{'x empty':>9}{'kB':>8}{'queries':>9}"
     )
     medians = []
     for name, url, headers in pages:
-        times, size = measure(client, url, args.rounds, headers)
+        times, size, queries = measure(client, url, args.rounds, headers)
         medians.append(statistics.median(times))
         trivial_ms, empty_ms = medians[0], medians[min(1, len(medians) - 1)]
         print(
             f"{name:<24}{medians[-1] * 1000:>10.1f}{p95(times) * 1000:>9.1f}"
             f"{medians[-1] / trivial_ms:>11.1f}{medians[-1] / empty_ms:>9.1f}"
-            f"{size / 1024:>8.1f}"
+            f"{size / 1024:>8.1f}{queries:>9}"
         )
 
 

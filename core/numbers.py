@@ -32,14 +32,25 @@ def number_text(value: float) -> str:
     chart's table formats every value of ten years of monthly data.
     """
     decimal, grouping, thousands = _number_formats(get_language())
+    rounded = round(float(value), 2)
+    shown = int(rounded) if rounded.is_integer() else rounded  # 100, not 100,0
     return numberformat.format(
-        round(value, 2), decimal, None, grouping, thousands, use_l10n=True
+        shown, decimal, None, grouping, thousands, force_grouping=True, use_l10n=True
     )
 
 
 def percent_text(rate: float) -> str:
     """A rate (0.05) as a percentage with up to two decimals: ``5 %``."""
     return f"{number_text(rate * 100)} %"
+
+
+def signed_text(value: float, *, rate: bool = False) -> str:
+    """A change with its sign and a real minus sign (``+3 %``, ``−1 221,5``);
+    a rate (0.03) as a percentage."""
+    text = percent_text(abs(value)) if rate else number_text(abs(value))
+    if round(abs(value) * (100 if rate else 1), 2) == 0:  # shown as 0: no sign
+        return text
+    return (MINUS if value < 0 else "+") + text
 
 
 def decimal_text(value: Decimal | None) -> str:

@@ -32,6 +32,7 @@ from . import schema, selectors
 from .explain import snapshot_explain
 from .filters import IndicatorFilter, ValueFilter
 from .models import Indicator, IndicatorValue, ValueSource
+from .progress import stored_components
 from .scopes import WriteScope, codes_listed, write_scope
 from .serializers import (
     BULK_ITEM_FIELDS,
@@ -165,6 +166,8 @@ def indicator_progress(request, code: str):
     if snapshot is None:
         raise NotComputed()
     snapshot.indicator = indicator
+    # Served as read: a legacy figure beyond the measurable range becomes None.
+    snapshot.components = stored_components(snapshot.components)
     snapshot.explanation = snapshot_explain(snapshot).as_dict()
     return Response(ProgressOutput(snapshot).data)
 

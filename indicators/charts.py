@@ -31,6 +31,9 @@ class IndicatorChartData:
     baseline: ChartPoint | None = None
     target: ChartPoint | None = None
     projected_at_target: float | None = None  # from the snapshot's components
+    # Where the projection meets the natural limit, when it would pass it.
+    limit_reached: ChartPoint | None = None
+    projection_out_of_range: bool = False
 
 
 def _time_axis(points: Sequence[ChartPoint]) -> dict:
@@ -111,9 +114,11 @@ def _add_target_lines(figure: Figure, data: IndicatorChartData) -> None:
         )
     current = data.approved[-1] if data.approved else None
     if current and data.target and data.projected_at_target is not None:
+        # At the limit the line bends there and runs along it to the target year.
+        bend = [data.limit_reached] if data.limit_reached else []
         figure.add_scatter(
-            x=[current.time, data.target.time],
-            y=[current.value, data.projected_at_target],
+            x=[current.time, *(p.time for p in bend), data.target.time],
+            y=[current.value, *(p.value for p in bend), data.projected_at_target],
             mode="lines",
             name=_("Projection at the observed pace"),
             line={"color": PALETTE["vermillion"], "dash": "dash"},
@@ -138,16 +143,45 @@ def value_chart_summary(data: IndicatorChartData, fmt: NumberFormat) -> str:
             _("Target: %(value)s in %(year)s.")
             % {"value": fmt(data.target.value), "year": data.target.label}
         )
-    if data.target and data.projected_at_target is not None:
-        parts.append(
-            _("At the observed pace the value would be %(value)s in %(year)s.")
-            % {"value": fmt(data.projected_at_target), "year": data.target.label}
-        )
+    if data.target:
+        parts += _projection_sentences(data, data.target, fmt)
     if data.provisional:
         parts.append(
             _("%(count)d value(s) await approval.") % {"count": len(data.provisional)}
         )
     return " ".join(parts)
+
+
+def _projection_sentences(
+    data: IndicatorChartData, target: ChartPoint, fmt: NumberFormat
+) -> list[str]:
+    if data.projection_out_of_range:
+        return [
+            _(
+                "At the observed pace the value in %(year)s would lie outside "
+                "the measurable range."
+            )
+            % {"year": target.label}
+        ]
+    if data.projected_at_target is None:
+        return []
+    if data.limit_reached is not None:
+        return [
+            _(
+                "At the observed pace the value would reach its natural limit "
+                "%(limit)s in %(reached)s and cannot pass it: %(limit)s in "
+                "%(year)s."
+            )
+            % {
+                "limit": fmt(data.limit_reached.value),
+                "reached": data.limit_reached.label,
+                "year": target.label,
+            }
+        ]
+    return [
+        _("At the observed pace the value would be %(value)s in %(year)s.")
+        % {"value": fmt(data.projected_at_target), "year": target.label}
+    ]
 
 
 def value_table_rows(data: IndicatorChartData, fmt: NumberFormat) -> list[list[str]]:
@@ -161,12 +195,18 @@ def value_table_rows(data: IndicatorChartData, fmt: NumberFormat) -> list[list[s
 def pace_chart(
     *,
     code: str,
+    direction: int,
     observed_growth: float | None,
     required_growth: float | None,
     fmt_percent: NumberFormat,
 ) -> ChartView:
-    """Annual growth observed so far next to the growth still required."""
-    labels = [_("Observed annual growth"), _("Required annual growth")]
+    """The change a year observed so far next to the change still required.
+
+    ``direction`` is +1 for an indicator that should increase, -1 for one that
+    should decrease: a fall is then what is needed, and a rise goes the wrong
+    way. Rates are signed; the sentences say rise or fall instead of a sign.
+    """
+    labels = [_("Observed change per year"), _("Required change per year")]
     values = [observed_growth, required_growth]
     figure = Figure()
     figure.add_bar(
@@ -180,32 +220,54 @@ def pace_chart(
         textposition="outside",
     )
     figure.update_layout(yaxis={"title": {"text": "%"}}, height=300, showlegend=False)
-    if observed_growth is None or required_growth is None:
-        summary = _("The pace cannot be compared: too few approved values.")
-    elif observed_growth >= required_growth:
-        summary = _(
-            "Observed growth %(observed)s per year is at or above the %(required)s "
-            "per year still required to reach the target."
-        ) % {
-            "observed": fmt_percent(observed_growth),
-            "required": fmt_percent(required_growth),
-        }
-    else:
-        summary = _(
-            "Observed growth %(observed)s per year is below the %(required)s "
-            "per year still required to reach the target."
-        ) % {
-            "observed": fmt_percent(observed_growth),
-            "required": fmt_percent(required_growth),
-        }
     return chart_view(
         figure,
         chart_id=f"chart-pace-{code}",
         title=_("Required pace and observed pace"),
-        summary=summary,
+        summary=pace_summary(
+            direction=direction,
+            observed=observed_growth,
+            required=required_growth,
+            fmt_percent=fmt_percent,
+        ),
         columns=[_("Measure"), _("Per year")],
         rows=[
             [label, "–" if v is None else fmt_percent(v)]
             for label, v in zip(labels, values, strict=True)
         ],
+    )
+
+
+def pace_summary(
+    *,
+    direction: int,
+    observed: float | None,
+    required: float | None,
+    fmt_percent: NumberFormat,
+) -> str:
+    """ "A fall of 11,43 % a year is needed to reach the target. The value rises
+    2,02 % a year: the wrong way." """
+    if observed is None or required is None:
+        return _("The pace cannot be compared: too few approved values.")
+    if required >= 0:
+        needed = _("A rise of %(rate)s a year is needed to reach the target.")
+    else:
+        needed = _("A fall of %(rate)s a year is needed to reach the target.")
+    if observed > 0:
+        seen = _("The value rises %(rate)s a year")
+    elif observed < 0:
+        seen = _("The value falls %(rate)s a year")
+    else:
+        seen = _("The value is unchanged")
+    if observed * direction < 0:
+        verdict = _("the wrong way.")
+    elif observed * direction >= required * direction:
+        verdict = _("fast enough.")
+    else:
+        verdict = _("too slowly.")
+    return " ".join(
+        [
+            needed % {"rate": fmt_percent(abs(required))},
+            f"{seen % {'rate': fmt_percent(abs(observed))}}: {verdict}",
+        ]
     )

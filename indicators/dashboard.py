@@ -52,9 +52,12 @@ def indicator_dashboard(
         components=components,
     )
     pace = None
-    if snapshot is not None and components.get("required_annual_growth") is not None:
+    required = components.get("required_annual_growth")
+    # A target reached needs no pace; "a fall is needed" would only mislead.
+    if required is not None and not components.get("target_achieved"):
         pace = pace_chart(
             code=indicator.code,
+            direction=components.get("direction") or 1,
             observed_growth=components.get("cagr_observed"),
             required_growth=components.get("required_annual_growth"),
             fmt_percent=percent_text,
@@ -89,7 +92,22 @@ def chart_data(
         baseline=_point(components.get("base_time"), components.get("base_value")),
         target=_point(components.get("target_time"), components.get("target_value")),
         projected_at_target=components.get("projected_value_at_target"),
+        limit_reached=_limit_reached(components),
+        projection_out_of_range="projected_value_at_target"
+        in (components.get("out_of_range") or []),
     )
+
+
+def _limit_reached(components: Components) -> ChartPoint | None:
+    """Where the projection meets the natural limit, if it would pass it."""
+    if not components.get("projection_at_limit"):
+        return None
+    time = components.get("limit_reached_time") or components.get("target_time")
+    limit = components.get("limit")
+    if time is None or limit is None:
+        return None
+    # Any moment of a year, not a period's start: named by its year.
+    return ChartPoint(str(int(time)), float(time), float(limit))
 
 
 def _point(time, value) -> ChartPoint | None:

@@ -51,6 +51,7 @@ REASONS = {
         "equals the base value, has the opposite sign, or is due in the base year."
     ),
 }
+OUT_OF_RANGE = gettext_lazy("outside the measurable range")
 THRESHOLD_STATUSES = (
     ("high", ProgressStatus.SUBSTANTIAL_PROGRESS),
     ("med", ProgressStatus.MODERATE_PROGRESS),
@@ -101,7 +102,7 @@ COUNCIL_ROWS = (
 class Row:
     key: str
     label: str
-    value: float
+    value: float | None  # None: outside the measurable range
     kind: str  # number, percent (a rate: 0.05 is 5 %) or year (a decimal year)
     display: str  # the value formatted for the active language
 
@@ -173,11 +174,28 @@ def snapshot_explain(snapshot: ProgressSnapshot) -> Explanation:
 
 def _rows(spec, components: progress.Components) -> list[Row]:
     figures: Mapping[str, object] = components  # keyed by the spec's names
-    return [
-        Row(key, str(label), value, kind, _display(value, kind))
-        for key, label, kind in spec
-        if isinstance(value := figures.get(key), int | float)
-    ]
+    beyond = set(components.get("out_of_range") or ())
+    rows = []
+    for key, label, kind in spec:
+        value = figures.get(key)
+        if key in beyond:
+            rows.append(Row(key, str(label), None, kind, str(OUT_OF_RANGE)))
+        elif isinstance(value, int | float):
+            display = _display(value, kind) + _note(key, components)
+            rows.append(Row(key, str(label), value, kind, display))
+    return rows
+
+
+def _note(key: str, components: progress.Components) -> str:
+    """Says that a projection stopped at the natural limit, and when."""
+    if key != "projected_value_at_target" or not components.get("projection_at_limit"):
+        return ""
+    reached = components.get("limit_reached_time")
+    if reached is None:
+        note = _("the natural limit")
+    else:
+        note = _("the natural limit, reached in %(year)s") % {"year": int(reached)}
+    return f" ({note})"
 
 
 def _display(value: float, kind: str) -> str:

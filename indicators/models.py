@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.codes import CODE_HELP, CODE_REGEX, code_valid
+from core.numbers import decimal_text
 from strategy.models import ProgressStatus
 
 from . import parsing
@@ -207,10 +208,37 @@ class Indicator(models.Model):
         return reverse("indicators:detail", args=[self.code])
 
     def clean(self) -> None:
+        super().clean()
         # The constraint on Upper(code) says the same, but not next to the field.
         taken = Indicator.objects.filter(code__iexact=self.code).exclude(pk=self.pk)
         if self.code and taken.exists():
             raise ValidationError({"code": CODE_TAKEN})
+        if self.target_beyond_limit:
+            raise ValidationError(
+                {
+                    "target_value": ValidationError(
+                        _(
+                            "The target %(target)s lies beyond the natural limit "
+                            "%(limit)s, which the indicator cannot pass."
+                        ),
+                        code="beyond_limit",
+                        params={
+                            "target": decimal_text(self.target_value),
+                            "limit": decimal_text(self.limit),
+                        },
+                    )
+                }
+            )
+
+    @property
+    def target_beyond_limit(self) -> bool:
+        """The natural limit is a ceiling for an indicator that should increase
+        (100 %) and a floor for one that should decrease."""
+        if self.target_value is None or self.limit is None:
+            return False
+        if self.direction == Direction.DECREASE:
+            return self.target_value < self.limit
+        return self.target_value > self.limit
 
 
 class IndicatorTargetChange(models.Model):
@@ -366,7 +394,15 @@ class IndicatorValue(models.Model):
             models.Index(
                 fields=["indicator", "status", "period_start"],
                 name="value_indicator_status_idx",
-            )
+            ),
+            # The approval queue, oldest first, a page at a time: only the
+            # values that wait are in it, so a page and the count read the
+            # queue, never the official history around it.
+            models.Index(
+                fields=["entered_at", "id"],
+                condition=Q(status="submitted", superseded_at__isnull=True),
+                name="value_waiting_queue_idx",
+            ),
         ]
         constraints = [
             # The one official number per indicator and period.

@@ -56,6 +56,13 @@ DEFAULT_THRESHOLDS = {
 LIMIT_EXPONENT = 4.44
 ZERO_REPLACEMENT = 0.001
 SCORE_MAX = 5.0
+# The largest magnitude a value can have (20 digits, 6 of them decimals). A
+# figure of the method beyond it (a projection of ten years at 4,999,900 %
+# a year) is stored as None and named in ``out_of_range``: "outside the
+# measurable range". The bound also keeps every stored number an ordinary JSON
+# number: PostgreSQL's jsonb reads a float of 2**63 or more back as an integer
+# that no JSON encoder of the API accepts.
+MEASURABLE_MAX = 1e14
 
 # Half-open score bands per status; the lower bound is included.
 SCORE_BANDS = {
@@ -107,6 +114,10 @@ class Components(TypedDict):
     coefficient: float | None  # the limit coefficient C (method 1)
     thresholds: dict[str, float] | None
     projected_value_at_target: float | None
+    # The projection stopped at the natural limit, which the observed pace
+    # would reach at ``limit_reached_time``.
+    projection_at_limit: bool
+    limit_reached_time: float | None
     expected_value_now: float | None
     share_of_distance_covered: float | None
     required_annual_growth: float | None
@@ -115,11 +126,39 @@ class Components(TypedDict):
     base_value: float | None
     current_time: float | None
     current_value: float | None
+    out_of_range: list[str]  # figures beyond MEASURABLE_MAX, stored as None
 
 
 def stored_components(data: object) -> Components:
-    """Components as stored (JSON) with a snapshot or a frozen pack, typed."""
-    return cast(Components, data if isinstance(data, dict) else {})
+    """Components as stored (JSON) with a snapshot or a frozen pack, typed.
+
+    A snapshot stored before figures were bounded may hold a number beyond
+    ``MEASURABLE_MAX``; it is read as out of range, like a new one.
+    """
+    if not isinstance(data, dict):
+        return cast(Components, {})
+    return cast(Components, _bounded(data))
+
+
+def _bounded(figures: dict) -> dict:
+    """Figures with every number beyond the measurable range replaced by None
+    and named in ``out_of_range`` (flat: only thresholds nest, and they are
+    bounded where they are read)."""
+    beyond = [key for key, value in figures.items() if _out_of_range(value)]
+    if not beyond:
+        return figures
+    named = [*figures.get("out_of_range", []), *beyond]
+    return {
+        **{key: None if key in beyond else value for key, value in figures.items()},
+        "out_of_range": named,
+    }
+
+
+def _out_of_range(value: object) -> bool:
+    if value.__class__ not in (int, float):  # bool is an int's subclass: not one
+        return False
+    number = cast(float, value)
+    return not math.isfinite(number) or abs(number) >= MEASURABLE_MAX
 
 
 @dataclass(frozen=True)
@@ -243,6 +282,8 @@ class _Calculation:
             "coefficient": None,
             "thresholds": None,
             "projected_value_at_target": None,
+            "projection_at_limit": False,
+            "limit_reached_time": None,
             "expected_value_now": None,
             "share_of_distance_covered": None,
             "required_annual_growth": None,
@@ -252,6 +293,7 @@ class _Calculation:
             "base_value": None,
             "current_time": None,
             "current_value": None,
+            "out_of_range": [],
         }
         self.base = self._base_point()
         self.current = self.series[-1] if self.series else None
@@ -348,7 +390,8 @@ class _Calculation:
         merged = dict(DEFAULT_THRESHOLDS[self.method])
         for key, value in (self.d.thresholds or {}).items():
             # Overrides are typed in by people: ignore unknown keys and non-numbers.
-            if key in merged and type(value) in (int, float) and math.isfinite(value):
+            number = type(value) in (int, float) and not _out_of_range(value)
+            if key in merged and number:
                 merged[key] = float(value)
         return merged
 
@@ -381,9 +424,9 @@ class _Calculation:
                 "base_value_used": y0,
                 "target_value_used": y_target,
                 "cagr_observed": observed,
-                "projected_value_at_target": _projected(yt, observed, big_t - t),
             }
         )
+        self._projection(t, yt, observed, big_t)
         if y_target is None:
             return
         required = cagr(y_target, yt, big_t, t) if t < big_t else None
@@ -395,6 +438,29 @@ class _Calculation:
                 "required_annual_growth": required,
             }
         )
+
+    def _projection(self, t: float, yt: float, growth: float | None, big_t: float):
+        """The value at the target year at the observed pace, never past the
+        natural limit: for an indicator that should increase the limit is a
+        ceiling (100 %), for one that should decrease a floor."""
+        projected = _projected(yt, growth, big_t - t)
+        limit = self.d.limit
+        beyond = (
+            projected is not None
+            and limit is not None
+            and (projected - limit) * self.direction > 0
+        )
+        if beyond:
+            assert limit is not None and growth is not None
+            self.components.update(
+                {
+                    "projected_value_at_target": limit,
+                    "projection_at_limit": True,
+                    "limit_reached_time": _time_to_reach(yt, limit, growth, t),
+                }
+            )
+            return
+        self.components["projected_value_at_target"] = projected
 
     # -- results --------------------------------------------------------------
 
@@ -408,9 +474,7 @@ class _Calculation:
             score=score,
             progress_value=_finite(value),
             method=self.method,
-            components=cast(
-                Components, {k: _finite(v) for k, v in self.components.items()}
-            ),
+            components=cast(Components, _bounded(dict(self.components))),
         )
 
 
@@ -420,6 +484,15 @@ def _projected(yt: float, growth: float | None, years: float) -> float | None:
     try:
         return yt * (1 + growth) ** years
     except (OverflowError, ZeroDivisionError):
+        return None
+
+
+def _time_to_reach(yt: float, level: float, growth: float, t: float) -> float | None:
+    """When growing ``growth`` a year from ``yt`` at ``t`` reaches ``level``
+    (at ``t`` when it is there already)."""
+    try:
+        return max(t, t + math.log(level / yt) / math.log(1 + growth))
+    except (ValueError, ZeroDivisionError):  # no such time
         return None
 
 
@@ -437,10 +510,7 @@ def _share(yt: float, y0: float, y_target: float) -> float | None:
 
 
 def _finite(value):
-    """Results are stored as JSON, which has no NaN or infinity.
-
-    Thresholds, the one nested component, are finite by construction.
-    """
+    """A progress value is stored as a float column: no NaN or infinity."""
     if value.__class__ is float and not math.isfinite(value):
         return None
     return value

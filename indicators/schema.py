@@ -242,7 +242,11 @@ values_approve = documented(
     summary="Approve submitted values (Godkjenner)",
     description=(
         "Approves the pending value of each indicator and period, all or "
-        "nothing; never values the same person entered (403)."
+        "nothing, in one transaction; the period's previous official value is "
+        "superseded in the same transaction. Never values the same person "
+        "entered (403); 409 when an item no longer waits for approval. At most "
+        "50,000 items (413 above); the time grows with the number of items, "
+        "never with a statement per item."
     ),
     request=ApproveInput,
     response=ValueDecisionOutput,
@@ -252,7 +256,9 @@ values_approve = documented(
 
 values_reject = documented(
     summary="Reject submitted values with a reason (Godkjenner)",
-    description="As approval: all or nothing, never one's own values.",
+    description=(
+        "As approval: all or nothing, never one's own values, at most 50,000 items."
+    ),
     request=RejectInput,
     response=ValueDecisionOutput,
     errors={**WRITE_ERRORS, **CONFLICT, **TOO_LARGE},

@@ -32,7 +32,7 @@ from .models import (
 
 # Part of every fingerprint: bump it when the method's code changes its results,
 # so that the next recompute writes new snapshots instead of keeping stale ones.
-METHOD_VERSION = "2026-11-1"
+METHOD_VERSION = "2026-12-1"
 
 TARGET_FIELDS = Indicator.TARGET_FIELDS
 # What the method reads of an indicator; editing anything else changes nothing.

@@ -13,6 +13,7 @@ import pytest
 from indicators.progress import (
     DETERIORATION,
     LIMITED,
+    MEASURABLE_MAX,
     METHOD_NO_TARGET,
     METHOD_TARGET,
     MODERATE,
@@ -31,6 +32,7 @@ from indicators.progress import (
     limit_coefficient,
     score_method_1,
     score_method_2,
+    stored_components,
 )
 
 TARGET_10_PERCENT = 100 * 1.1**10  # reached from 100 in 2020 at 10 % a year
@@ -340,10 +342,72 @@ def test_components_are_json_numbers_with_a_stable_set_of_keys():
     assert assessed.components.keys() == unassessed.components.keys()
     text = json.dumps(assessed.components, allow_nan=False)
     assert all(
-        isinstance(v, int | float | str | dict | type(None))
+        isinstance(v, int | float | str | dict | list | type(None))
         for v in json.loads(text).values()
     )
     assert not any(
         isinstance(v, float) and not math.isfinite(v)
         for v in assessed.components.values()
     )
+
+
+# -- projections: bounded by the natural limit and the measurable range -------
+
+
+def test_projection_stops_at_the_natural_limit_of_an_increasing_indicator():
+    # 50 → 60.5 in two years is 10 % a year: 60.5 · 1.1^8 ≈ 129.7 in 2030, past
+    # a ceiling of 100, which 10 % a year reaches after log(100/60.5)/log(1.1).
+    result = compute(
+        [(2022.0, 60.5)],
+        no_target(baseline_value=50.0, baseline_year=2020, limit=100.0),
+    )
+    c = result.components
+    assert c["projected_value_at_target"] == 100.0
+    assert c["projection_at_limit"] is True
+    assert c["limit_reached_time"] == pytest.approx(
+        2022 + math.log(100 / 60.5) / math.log(1.1)
+    )
+
+
+def test_projection_stops_at_the_natural_limit_of_a_decreasing_indicator():
+    # 100 → 81 is -10 % a year: 81 · 0.9^8 ≈ 34.9 in 2030, past a floor of 40.
+    definition = no_target(
+        direction="decrease", baseline_value=100.0, baseline_year=2020, limit=40.0
+    )
+    c = compute([(2022.0, 81.0)], definition).components
+    assert c["projected_value_at_target"] == 40.0
+    assert c["projection_at_limit"] is True
+    assert 2022 < c["limit_reached_time"] < 2030
+
+
+def test_projection_inside_the_limit_is_left_as_it_is():
+    c = compute(
+        [(2022.0, 60.5)],
+        no_target(baseline_value=50.0, baseline_year=2020, limit=200.0),
+    ).components
+    assert c["projected_value_at_target"] == pytest.approx(60.5 * 1.1**8)
+    assert c["projection_at_limit"] is False
+    assert c["limit_reached_time"] is None
+
+
+def test_a_projection_beyond_the_measurable_range_is_stored_as_out_of_range():
+    # Issue 21: baseline 100 (2020), target 200 (2030), 5,000,000 in 2021-01:
+    # 4,999,900 % a year for nine years is about 1e49.
+    definition = with_target(200.0)
+    result = compute([(2021.0, 5_000_000.0)], definition)
+    c = result.components
+    assert result.status == TARGET_ACHIEVED
+    assert c["projected_value_at_target"] is None
+    assert c["out_of_range"] == ["projected_value_at_target"]
+    assert all(
+        abs(v) < MEASURABLE_MAX for v in c.values() if isinstance(v, int | float)
+    )
+
+
+def test_stored_components_read_a_legacy_huge_number_as_out_of_range():
+    # What jsonb gave back for a projection of 1e49 stored before the bound.
+    legacy = {"projected_value_at_target": 10**49, "current_value": 5_000_000}
+    c = stored_components(legacy)
+    assert c["projected_value_at_target"] is None
+    assert c["current_value"] == 5_000_000
+    assert c["out_of_range"] == ["projected_value_at_target"]
