@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.numbers import decimal_text
 
-from .import_files import MAX_BYTES
+from .import_files import MAX_BYTES, XLSX_MAGIC
 from .models import Indicator
 from .parsing import InputError, decimal_parse, period_parse, text_check
 
@@ -260,4 +260,12 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Upload a .csv or .xlsx file."), code="file_type"
             )
+        if upload.name.lower().endswith(".xlsx"):
+            head = upload.read(len(XLSX_MAGIC))
+            upload.seek(0)
+            if head != XLSX_MAGIC:
+                raise forms.ValidationError(
+                    _("The file is named .xlsx but is not an Excel file (XLSX)."),
+                    code="file_type",
+                )
         return upload
