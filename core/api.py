@@ -20,6 +20,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer
 
+from .inputs import json_with_controls
 from .models import ApiKey
 from .roles import Role, user_has_role
 
@@ -164,7 +165,8 @@ def django_errors(
 
 class ORJSONParser(BaseParser):
     """Strict, fast JSON in: NaN, Infinity, invalid UTF-8 and nesting deeper
-    than 1,024 levels are parse errors (400) rather than a RecursionError (500).
+    than 1,024 levels are parse errors (400) rather than a RecursionError (500),
+    and so is a control character in any string (``core.inputs``).
     """
 
     media_type = "application/json"
@@ -177,11 +179,20 @@ class ORJSONParser(BaseParser):
                 % {"mb": MAX_BODY_BYTES // 2**20}
             )
         try:
-            return orjson.loads(body)
+            data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise exceptions.ParseError(
                 _("The body is not valid JSON: %(error)s") % {"error": exc}
             ) from None
+        if (where := json_with_controls(body, data)) is not None:
+            raise exceptions.ParseError(
+                _(
+                    "The body contains a control character (such as NUL) at "
+                    "%(where)s; remove it and send again."
+                )
+                % {"where": where}
+            )
+        return data
 
 
 class Pagination(PageNumberPagination):

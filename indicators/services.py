@@ -34,7 +34,7 @@ from .models import (
     ValueKey,
     ValueStatus,
 )
-from .parsing import InputError, period_label
+from .parsing import InputError, period_label, text_check
 from .scopes import EVERYTHING, WriteScope
 from .selectors import ValueHead, value_heads
 
@@ -400,7 +400,10 @@ def values_approve(*, value_ids: Iterable[int], user: User) -> list[DecidedValue
 def values_reject(
     *, value_ids: Iterable[int], user: User, reason: str
 ) -> list[DecidedValue]:
-    """Reject submitted values with a reason (four eyes), all or nothing."""
+    """Reject submitted values with a reason (four eyes), all or nothing.
+
+    The reason is shown and exported like a comment: no formula (text_check).
+    """
     if not reason.strip():
         raise ValueRejected(
             {
@@ -409,6 +412,11 @@ def values_reject(
                 )
             }
         )
+    try:
+        reason = text_check(reason)
+    except InputError as exc:
+        error = ItemError(ErrorCode.INVALID, str(exc), "reason")
+        raise ValueRejected({None: error}) from None
     with transaction.atomic():
         rows = _values_lock_for_decision(value_ids, user)
         _values_update(

@@ -14,7 +14,12 @@ from django.db import InterfaceError, OperationalError
 
 from strategy.services import progress_recompute
 
-from .imports import import_check, import_commit, import_failed
+from .imports import (
+    import_check,
+    import_commit,
+    import_delivery_count,
+    import_failed,
+)
 from .models import Indicator
 from .snapshots import indicators_needing_recompute
 
@@ -89,6 +94,8 @@ def value_import_commit_task(job_id: int) -> None:
 
 
 def _import_step(step, job_id: int) -> None:
+    if not import_delivery_count(job_id=job_id):
+        return  # given up after repeated worker deaths: acknowledged for good
     try:
         step(job_id=job_id)
     except Exception:
