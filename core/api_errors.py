@@ -39,7 +39,9 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A refusal that says why (e.g. which indicators lie outside a key's
+        # scope) keeps its message; a bare one gets the default.
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -108,11 +108,19 @@ def indicator_list(request):
     )
 
 
+def _definition_scope(request) -> WriteScope:
+    return write_scope(user=request.user, auth=request.auth, session_roles=EDITORS)
+
+
 def _indicator_create(request):
     form = IndicatorInput(data=request.data)
     form.is_valid(raise_exception=True)
     try:
-        indicator = indicator_create(user=request.user, fields=form.validated_data)
+        indicator = indicator_create(
+            user=request.user,
+            fields=form.validated_data,
+            scope=_definition_scope(request),
+        )
     except DjangoValidationError as exc:
         raise django_errors(exc, RENAMED) from None
     return Response(IndicatorOutput(indicator).data, status=status.HTTP_201_CREATED)
@@ -124,6 +132,9 @@ def _indicator_create(request):
 def indicator_detail(request, code: str):
     indicator = selectors.indicator_get(code=code)
     if request.method == "PATCH":
+        scope = _definition_scope(request)
+        # Outside the scope is a 403 whatever the body holds.
+        scope.definition_check([indicator])
         form = IndicatorPatchInput(instance=indicator, data=request.data)
         form.is_valid(raise_exception=True)
         fields = dict(form.validated_data)
@@ -134,6 +145,7 @@ def indicator_detail(request, code: str):
                 change_reason=fields.pop("change_reason", ""),
                 effective_from=fields.pop("effective_from", None),
                 fields=fields,
+                scope=scope,
             )
         except DjangoValidationError as exc:
             raise django_errors(exc, RENAMED) from None

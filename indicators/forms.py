@@ -155,26 +155,70 @@ class ValueEntryForm(forms.Form):
             raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
+class ValueIdsField(forms.TypedMultipleChoiceField):
+    """Value ids ticked on a page of the queue.
+
+    Any whole number is taken: whether each still waits for a decision, and
+    may be decided by this person, is the service's rule (``values_approve``),
+    which names the value it refuses. The page a value was on may have moved
+    on meanwhile, so the ids shown now are no test.
+    """
+
+    def valid_value(self, value):
+        return True
+
+
 class DecisionForm(forms.Form):
     """Approve or reject the chosen values of the queue."""
 
-    values = forms.TypedMultipleChoiceField(
-        label=_("Values"), coerce=int, error_messages={"required": _("Choose values.")}
+    values = ValueIdsField(
+        label=_("Values"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose values."),
+            "invalid_choice": _("%(value)s is not a value of the queue."),
+        },
     )
     action = forms.ChoiceField(
         choices=[("approve", _("Approve")), ("reject", _("Reject"))]
     )
     reason = note_field(_("Reason for rejection"))
 
-    def __init__(self, *args, value_ids: list[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["values"].choices = [(pk, pk) for pk in value_ids]
-
     def clean(self):
         data = super().clean()
         if data.get("action") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", _("Give a reason for the rejection."))
         return data
+
+
+class QueueFilterForm(forms.Form):
+    """Which values of the approval queue to show: one goal's, one indicator's.
+
+    The indicator is typed as its code, not chosen from a list: a list of every
+    indicator with values waiting grew the page with the queue.
+    """
+
+    goal = forms.ChoiceField(label=_("Goal"), required=False)
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.all(),
+        to_field_name="code",
+        label=_("Indicator code"),
+        required=False,
+        widget=forms.TextInput(attrs={"size": 16, "autocomplete": "off"}),
+        error_messages={"invalid_choice": _("No indicator has the code “%(value)s”.")},
+    )
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].choices = [("", _("All goals")), *goals]
+
+    def filters(self) -> dict:
+        """The approval queue's keyword arguments (call after is_valid)."""
+        indicator = self.cleaned_data["indicator"]
+        return {
+            "goal_code": self.cleaned_data["goal"] or None,
+            "indicator_code": indicator.code if indicator else None,
+        }
 
 
 class ImportForm(forms.Form):

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.codes import CODE_HELP, CODE_REGEX, code_valid
 from core.numbers import decimal_text
 from strategy.models import ProgressStatus
 
@@ -39,6 +41,10 @@ class Unit(models.TextChoices):
 
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+CODE_TAKEN = _(
+    "Another indicator has this code (codes that differ only in upper and lower "
+    "case count as the same)."
+)
 # Path segments of indicators/urls.py that an indicator code would shadow.
 RESERVED_CODES = frozenset({"new", "approvals", "export", "imports"})
 
@@ -53,6 +59,18 @@ def code_not_reserved(code: str) -> None:
         )
 
 
+def indicator_code_valid(code: str) -> None:
+    """The rule of every code (``core.codes``), and not a reserved segment.
+
+    The web form, the API and the admin all check it through the model field;
+    the database refuses the rest (``indicator_code_valid`` constraint) and a
+    code that differs from another only by case
+    (``indicator_code_unique_ignoring_case``).
+    """
+    code_valid(code)
+    code_not_reserved(code)
+
+
 class Indicator(models.Model):
     """A target indicator (målindikator) of a strategic goal.
 
@@ -65,7 +83,11 @@ class Indicator(models.Model):
     TARGET_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
 
     code = models.CharField(
-        _("code"), max_length=40, unique=True, validators=[code_not_reserved]
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[indicator_code_valid],
+        help_text=CODE_HELP,
     )
     goal = models.ForeignKey(
         "strategy.Goal",
@@ -165,6 +187,17 @@ class Indicator(models.Model):
                 condition=Q(target_year__gte=2000, target_year__lte=2100),
                 name="indicator_target_year_range",
             ),
+            # core.codes: a code that breaks page addresses cannot be stored.
+            models.CheckConstraint(
+                condition=Q(code__regex=CODE_REGEX) & ~Q(code__contains=".."),
+                name="indicator_code_valid",
+            ),
+            # DEMO-M1-1 and demo-m1-1 would be one indicator to a reader.
+            models.UniqueConstraint(
+                Upper("code"),
+                name="indicator_code_unique_ignoring_case",
+                violation_error_message=CODE_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +209,10 @@ class Indicator(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # The constraint on Upper(code) says the same, but not next to the field.
+        taken = Indicator.objects.filter(code__iexact=self.code).exclude(pk=self.pk)
+        if self.code and taken.exists():
+            raise ValidationError({"code": CODE_TAKEN})
         if self.target_beyond_limit:
             raise ValidationError(
                 {
@@ -357,7 +394,15 @@ class IndicatorValue(models.Model):
             models.Index(
                 fields=["indicator", "status", "period_start"],
                 name="value_indicator_status_idx",
-            )
+            ),
+            # The approval queue, oldest first, a page at a time: only the
+            # values that wait are in it, so a page and the count read the
+            # queue, never the official history around it.
+            models.Index(
+                fields=["entered_at", "id"],
+                condition=Q(status="submitted", superseded_at__isnull=True),
+                name="value_waiting_queue_idx",
+            ),
         ]
         constraints = [
             # The one official number per indicator and period.

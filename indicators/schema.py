@@ -122,6 +122,7 @@ indicator_list = _both(
     documented(
         methods=["POST"],
         summary="Define an indicator (Sekretariat)",
+        description="A key defines indicators only under the goals in its scope (403).",
         request=IndicatorInput,
         response=IndicatorOutput,
         success=201,
@@ -144,7 +145,9 @@ indicator_detail = _both(
         description=(
             "Send only the fields that change. A new baseline or target needs "
             "`change_reason` and `effective_from`; it is recorded and applies from "
-            "that date. The frequency cannot change once values exist."
+            "that date. The frequency cannot change once values exist. A key "
+            "changes only indicators of the goals and codes in its scope, and "
+            "cannot move one out of it (403)."
         ),
         request=IndicatorPatchInput,
         response=IndicatorOutput,
@@ -239,7 +242,11 @@ values_approve = documented(
     summary="Approve submitted values (Godkjenner)",
     description=(
         "Approves the pending value of each indicator and period, all or "
-        "nothing; never values the same person entered (403)."
+        "nothing, in one transaction; the period's previous official value is "
+        "superseded in the same transaction. Never values the same person "
+        "entered (403); 409 when an item no longer waits for approval. At most "
+        "50,000 items (413 above); the time grows with the number of items, "
+        "never with a statement per item."
     ),
     request=ApproveInput,
     response=ValueDecisionOutput,
@@ -249,7 +256,9 @@ values_approve = documented(
 
 values_reject = documented(
     summary="Reject submitted values with a reason (Godkjenner)",
-    description="As approval: all or nothing, never one's own values.",
+    description=(
+        "As approval: all or nothing, never one's own values, at most 50,000 items."
+    ),
     request=RejectInput,
     response=ValueDecisionOutput,
     errors={**WRITE_ERRORS, **CONFLICT, **TOO_LARGE},

@@ -1,15 +1,18 @@
 """Write scope: which indicators a writer may change.
 
 A request made with an API key may write only the indicators, or the goals,
-its key lists in ``scopes`` (none when empty); a browser session of an allowed
-role may write every indicator. The API checks it before anything else (a
-403 naming what is outside), and the services check it again for every write
-they are given a scope with: one rule, in one place.
+its key lists in ``scopes`` (none when empty): their values, their decisions
+and their definitions (a new indicator counts by its goal, a moved one by its
+goal before and after). A browser session of an allowed role may write every
+indicator. The API checks it before anything else (a 403 naming what is
+outside), and the services check it again for every write they are given a
+scope with: one rule, in one place.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from core.models import ApiKey
@@ -38,13 +41,25 @@ class WriteScope:
         ]
 
     def refusal(self, indicators: Iterable[Indicator]) -> str:
-        """Why these indicators may not be written, or "" when they may."""
+        """Why these indicators' values may not be written, or "" when they may."""
         denied = self.denied(indicators)
         if not denied:
             return ""
         return _("You may not write values of these indicators: %(codes)s.") % {
             "codes": codes_listed(denied)
         }
+
+    def definition_check(self, indicators: Iterable[Indicator]) -> None:
+        """OutsideScope unless these indicators' definitions may be written."""
+        if denied := self.denied(indicators):
+            raise OutsideScope(
+                _("You may not define or change these indicators: %(codes)s.")
+                % {"codes": codes_listed(denied)}
+            )
+
+
+class OutsideScope(PermissionDenied):
+    """A write outside the writer's scope; the message names what is outside."""
 
 
 EVERYTHING = WriteScope(None)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -195,21 +196,48 @@ class QueueItem:
     flags: list[str]
 
 
-def approval_queue() -> list[QueueItem]:
-    """Submitted values waiting for approval, oldest first, with outlier flags.
+# Values per page of the approval queue: 12,000 on one page took 25 s and 5 MB.
+QUEUE_PAGE = 100
 
-    Four queries whatever the queue's length.
+
+@dataclass(frozen=True)
+class ApprovalQueue:
+    """One page of the approval queue: its items, and the page (number, count,
+    neighbours) for the pager."""
+
+    items: list[QueueItem]
+    page: Page
+
+
+def approval_queue(
+    *,
+    goal_code: str | None = None,
+    indicator_code: str | None = None,
+    page: int | str | None = 1,
+    per_page: int = QUEUE_PAGE,
+) -> ApprovalQueue:
+    """One page of the submitted values waiting for approval, oldest first, with
+    outlier flags; optionally of one goal's or one indicator's values only.
+
+    Three queries whatever the queue's length: its count, the page's values and
+    the official series of the page's indicators (for the flags), the first two
+    on an index of the waiting values only. A page past the end gives the last.
     """
-    waiting = list(
-        IndicatorValue.objects.filter(
-            status=ValueStatus.SUBMITTED, superseded_at__isnull=True
-        )
-        .select_related("indicator", "indicator__owner", "entered_by")
-        .order_by("entered_at", "pk")
-    )
-    official = _official_values({v.indicator_id for v in waiting})
+    waiting = pending_values()
+    if goal_code:
+        waiting = waiting.filter(indicator__goal__code=goal_code)
+    if indicator_code:
+        waiting = waiting.filter(indicator__code=indicator_code)
+    shown = Paginator(
+        waiting.select_related("indicator", "indicator__owner", "entered_by").order_by(
+            "entered_at", "pk"
+        ),
+        per_page,
+    ).get_page(page)
+    values = list(shown.object_list)
+    official = _official_values({v.indicator_id for v in values})
     items = []
-    for value in waiting:
+    for value in values:
         series = official.get(value.indicator_id, {})
         items.append(
             QueueItem(
@@ -218,7 +246,19 @@ def approval_queue() -> list[QueueItem]:
                 flags=value_flags(value=value, series=series),
             )
         )
-    return items
+    return ApprovalQueue(items, shown)
+
+
+def pending_values() -> QuerySet[IndicatorValue]:
+    """The submitted values that wait for a decision (current revisions only)."""
+    return IndicatorValue.objects.filter(
+        status=ValueStatus.SUBMITTED, superseded_at__isnull=True
+    )
+
+
+def goal_choices() -> list[tuple[str, str]]:
+    """(code, title) of every goal, in the strategy's order."""
+    return list(Goal.objects.order_by("order").values_list("code", "title_nb"))
 
 
 def _official_values(
@@ -228,9 +268,9 @@ def _official_values(
         indicator_id__in=indicator_ids,
         status=ValueStatus.APPROVED,
         superseded_at__isnull=True,
-    ).select_related("approved_by")
+    ).only("indicator_id", "period_start", "value")
     series: dict[int, dict[dt.date, IndicatorValue]] = defaultdict(dict)
-    for row in rows:
+    for row in rows.order_by():
         series[row.indicator_id][row.period_start] = row
     return series
 

@@ -16,7 +16,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from core.api import NON_FIELD, TooLarge
+from core.codes import CODE_PATTERN
 from core.models import Organisation
+from core.serializers import CodeField
 from strategy.models import Goal
 
 from .models import (
@@ -37,7 +39,6 @@ MAX_COMMENT = 2_000
 # What the schema documents of an item; the parsers decide (and say why not).
 PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 NUMBER_PATTERN = r"^-?[0-9]+([.,][0-9]+)?$"
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -104,9 +105,7 @@ def _year(**kwargs) -> serializers.IntegerField:
 class IndicatorInput(StrictSerializer):
     """A new indicator: codes for the goal, the owner organisation's name."""
 
-    code = serializers.RegexField(
-        CODE_PATTERN, max_length=40, validators=[code_not_reserved]
-    )
+    code = CodeField(validators=[code_not_reserved])
     goal = serializers.SlugRelatedField(slug_field="code", queryset=Goal.objects)
     name = serializers.CharField(max_length=300, source="name_nb")
     name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)

@@ -22,13 +22,13 @@ from typing import Any
 from django.db import connection
 from psycopg import sql
 
-from .models import IndicatorValue
+from .models import IndicatorValue, ValueKey
 
-# The columns a batch supplies row by row; every other column is the same for
-# the whole batch (status, source, who, when) or its field's default.
+# The columns a batch supplies row by row, the value's key first; every other
+# column is the same for the whole batch (status, source, who, when) or its
+# field's default.
 STAGED = (
-    "indicator_id",
-    "period_start",
+    *ValueKey._fields,
     "granularity",
     "value",
     "comment",
@@ -105,31 +105,39 @@ def _revisions_insert(
     return statement, params
 
 
-def revisions_supersede(
+def revisions_update(
     ids: Sequence[int],
     *,
-    superseded_at: dt.datetime,
+    fields: dict[str, Any],
+    history_date: dt.datetime,
     reason: str,
     user_id: int | None,
 ) -> None:
-    """Mark revisions superseded, each with its "~" history row."""
+    """Set ``fields`` (by attname) on these revisions, each with its "~" history row.
+
+    One statement whatever the number of ids (an array parameter): an approval
+    of 50,000 values, or the pending heads a batch of revisions replaces.
+    """
     if not ids:
         return
-    field = IndicatorValue._meta.get_field("superseded_at")
+    meta = IndicatorValue._meta
+    columns = [meta.get_field(name) for name in fields]
     update = sql.SQL(
-        "WITH old AS (UPDATE {table} SET {column} = {at} WHERE {pk} = ANY(%s) "
+        "WITH changed AS (UPDATE {table} SET {assignments} WHERE {pk} = ANY(%s) "
         "RETURNING *) "
     ).format(
-        table=sql.Identifier(IndicatorValue._meta.db_table),
-        column=sql.Identifier(field.column),
-        at=_param(field),
-        pk=sql.Identifier(IndicatorValue._meta.pk.column),
+        table=sql.Identifier(meta.db_table),
+        assignments=sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(field.column), _param(field))
+            for field in columns
+        ),
+        pk=sql.Identifier(meta.pk.column),
     )
-    statement, history_params = _history_insert("old", "~", superseded_at, reason)
+    statement, history_params = _history_insert("changed", "~", history_date, reason)
     with connection.cursor() as cursor:
         cursor.execute(
             (update + statement).as_string(cursor.cursor),
-            [superseded_at, list(ids), *history_params, user_id],
+            [*fields.values(), list(ids), *history_params, user_id],
         )
 
 

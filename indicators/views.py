@@ -21,7 +21,13 @@ from core.roles import (
 
 from . import exports, imports, selectors, services
 from .dashboard import indicator_dashboard
-from .forms import DecisionForm, ImportForm, IndicatorForm, ValueEntryForm
+from .forms import (
+    DecisionForm,
+    ImportForm,
+    IndicatorForm,
+    QueueFilterForm,
+    ValueEntryForm,
+)
 from .imports import report_rows
 from .models import Indicator, IndicatorValue, ValueInput, ValueSource, ValueStatus
 
@@ -230,14 +236,20 @@ def value_submit(request, code, pk):
 @require_http_methods(["GET", "POST"])
 @role_required(*APPROVERS)
 def approval_queue(request):
-    queue = selectors.approval_queue()
-    form = DecisionForm(_posted(request), value_ids=[item.value.pk for item in queue])
+    """One page of the queue, filtered by goal or indicator (kept in the URL)."""
+    shown = QueueFilterForm(request.GET, goals=selectors.goal_choices())
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid() and _decide(request, form):
-        return redirect("indicators:approvals")
-    status = 400 if form.errors else 200
+        # Back to the same goal, indicator and page (the page's values moved on).
+        return redirect(request.get_full_path())
+    ctx = {"form": form, "filter": shown, "queue": None}
+    if shown.is_valid():
+        ctx["queue"] = selectors.approval_queue(
+            **shown.filters(), page=request.GET.get("page")
+        )
+    status = 400 if form.errors or shown.errors else 200
     # A refused decision keeps the boxes ticked, so many need not be chosen again.
-    chosen = set(request.POST.getlist("values")) if form.is_bound else set()
-    ctx = {"queue": queue, "form": form, "chosen": chosen}
+    ctx["chosen"] = set(request.POST.getlist("values")) if form.is_bound else set()
     return render(request, "indicators/approvals.html", ctx, status=status)
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import ReadOnlyAdminMixin
+from core.admin_mixins import CodeRuleAdminMixin, ReadOnlyAdminMixin
 
 from .models import (
     Delivery,
@@ -20,7 +20,7 @@ class RoadmapPhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(CodeRuleAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name_nb", "sub_goal")
     list_filter = ("sub_goal__goal",)
     search_fields = ("code", "name_nb")

@@ -34,3 +34,20 @@ def test_changelist_opens_in_norwegian(admin_client, real_strategy, model):
     response = admin_client.get(url)
     assert response.status_code == 200
     assert '<html lang="nb"' in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["1A/1", "1A 1", "..", "=1+1"])
+def test_the_initiative_admin_refuses_codes_that_break_page_addresses(
+    rf, admin_user, real_strategy, code
+):
+    """An initiative code 1A/1 would make every page linking to it fail (goal
+    and sub-goal codes have their own stricter patterns)."""
+    from initiatives.models import Initiative
+
+    request = rf.get("/")
+    request.user = admin_user
+    initiative = Initiative.objects.order_by("pk").first()
+    form_class = admin.site._registry[Initiative].get_form(request, initiative)
+    form = form_class(data={"code": code}, instance=initiative)
+    assert not form.is_valid()
+    assert "code" in form.errors, form.errors

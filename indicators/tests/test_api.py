@@ -171,6 +171,11 @@ def test_secretariat_defines_an_indicator(real_strategy, secretariat):
         ({"colour": "red"}, "colour"),
         ({"code": "approvals/x"}, "code"),
         ({"code": "Approvals"}, "code"),
+        ({"code": "A..B"}, "code"),
+        ({"code": "A B"}, "code"),
+        ({"code": "=1+1"}, "code"),
+        ({"code": "ＤＥＭＯ-M1-1"}, "code"),
+        ({"code": "M3\u200bNEW"}, "code"),
         ({"baseline_value": "10", "baseline_year": None}, "non_field_errors"),
     ],
 )
@@ -184,10 +189,12 @@ def test_invalid_indicator_is_400_with_the_field(
     assert not Indicator.objects.filter(code="M3-NEW").exists()
 
 
-def test_duplicate_indicator_code_is_400(m1, secretariat):
-    body = {**NEW_INDICATOR, "code": "M1-A", "baseline_value": None}
+@pytest.mark.parametrize("code", ["M1-A", "m1-a"])
+def test_duplicate_indicator_code_is_400(m1, secretariat, code):
+    body = {**NEW_INDICATOR, "code": code, "baseline_value": None}
     response = push(session(secretariat), f"{API}/indicators/", body)
     assert "code" in assert_error(response, 400, "invalid")["details"]
+    assert Indicator.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", ["Integrasjon", "Godkjenner"])
@@ -197,10 +204,97 @@ def test_only_the_secretariat_defines_indicators(real_strategy, role):
     assert_error(response, 403, "permission_denied")
 
 
-def test_secretariat_key_may_define_indicators(real_strategy):
-    client = client_with(create_key("--name", "k", "--role", "Sekretariat"))
+def test_secretariat_key_may_define_indicators_of_its_goals(real_strategy):
+    client = client_with(
+        create_key("--name", "k", "--role", "Sekretariat", "--scope", "M3")
+    )
     body = {**NEW_INDICATOR, "baseline_value": None}
     assert push(client, f"{API}/indicators/", body).status_code == 201
+    response = client.patch(
+        f"{API}/indicators/M3-NEW/", {"name_en": "New"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.fixture
+def secretariat_key_m1(m1, m2):
+    """A secretariat key scoped to goal M1 (found by the outside test: it
+    changed M2's definitions and created indicators under M3)."""
+    return client_with(
+        create_key("--name", "sek", "--role", "Sekretariat", "--scope", "M1")
+    )
+
+
+def test_scoped_secretariat_key_cannot_change_another_goals_indicator(
+    secretariat_key_m1, m2
+):
+    m2.target_value = Decimal("70")
+    m2.save()
+    body = {
+        "target_value": "1",
+        "change_reason": "x",
+        "effective_from": "2026-01-01",
+    }
+    response = secretariat_key_m1.patch(f"{API}/indicators/M2-A/", body, format="json")
+    assert "M2-A" in assert_error(response, 403, "permission_denied")["message"]
+    m2.refresh_from_db()
+    assert m2.target_value == Decimal("70")
+    assert not IndicatorTargetChange.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{"name_en": "x"}, {"goal": "M9"}, "text"])
+def test_outside_the_scope_is_403_whatever_the_body(secretariat_key_m1, body):
+    response = secretariat_key_m1.patch(f"{API}/indicators/M2-A/", body, format="json")
+    assert_error(response, 403, "permission_denied")
+
+
+def test_scoped_secretariat_key_cannot_create_under_another_goal(secretariat_key_m1):
+    body = {**NEW_INDICATOR, "baseline_value": None}
+    response = push(secretariat_key_m1, f"{API}/indicators/", body)
+    assert "M3-NEW" in assert_error(response, 403, "permission_denied")["message"]
+    assert not Indicator.objects.filter(code="M3-NEW").exists()
+
+
+def test_scoped_secretariat_key_cannot_move_its_indicator_out(secretariat_key_m1, m1):
+    response = secretariat_key_m1.patch(
+        f"{API}/indicators/M1-A/", {"goal": "M2"}, format="json"
+    )
+    assert_error(response, 403, "permission_denied")
+    m1.refresh_from_db()
+    assert m1.goal.code == "M1"
+
+
+def test_scoped_secretariat_key_changes_its_own_goals_indicator(secretariat_key_m1):
+    response = secretariat_key_m1.patch(
+        f"{API}/indicators/M1-A/", {"name_en": "Share"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_definition_services_check_the_scope_themselves(m1, m2, secretariat):
+    from indicators.scopes import OutsideScope, WriteScope
+    from indicators.services import indicator_create, indicator_update
+
+    scope = WriteScope(frozenset({"M1"}))
+    with pytest.raises(OutsideScope):
+        indicator_update(
+            indicator=m2, user=secretariat, fields={"name_en": "x"}, scope=scope
+        )
+    with pytest.raises(OutsideScope):
+        indicator_update(
+            indicator=m1, user=secretariat, fields={"goal": m2.goal}, scope=scope
+        )
+    fields = {
+        "code": "M2-NEW",
+        "goal": m2.goal,
+        "name_nb": "Ny",
+        "unit": "count",
+        "direction": "increase",
+        "frequency": "annual",
+    }
+    with pytest.raises(OutsideScope):
+        indicator_create(user=secretariat, fields=fields, scope=scope)
+    assert not Indicator.objects.filter(code="M2-NEW").exists()
 
 
 def test_target_change_needs_reason_and_date_then_is_recorded(m1, secretariat):
@@ -720,6 +814,9 @@ def test_approver_key_is_held_to_its_scope(submitted, m2):
     )
     items = [{"indicator": "M1-A", "period": "2024"}]
     assert_error(push(client, APPROVE, {"items": items}), 403, "permission_denied")
+    body = {"items": items, "reason": "x"}
+    assert_error(push(client, REJECT, body), 403, "permission_denied")
+    assert {v.status for v in submitted} == {"submitted"}
 
 
 @pytest.mark.parametrize(

@@ -179,13 +179,13 @@ def test_after_the_mistake_is_approved_the_correct_next_value_is_not_flagged(
     creeping, secretariat, approver
 ):
     record(creeping, dt.date(2026, 1, 1), "1234.5", secretariat)
-    (mistake,) = approval_queue()
+    (mistake,) = approval_queue().items
     assert mistake.flags
     services.values_approve(value_ids=[mistake.value.pk], user=approver)
     # The correction of the month, and the month after: neither is flagged.
     record(creeping, dt.date(2026, 1, 1), "13.4", secretariat, comment="Tastefeil")
     record(creeping, dt.date(2026, 2, 1), "13.4", secretariat)
-    assert [item.flags for item in approval_queue()] == [[], []]
+    assert [item.flags for item in approval_queue().items] == [[], []]
 
 
 def test_expected_bounds_are_still_checked(creeping, secretariat):
@@ -193,7 +193,7 @@ def test_expected_bounds_are_still_checked(creeping, secretariat):
     creeping.save()
     record(creeping, dt.date(2026, 1, 1), "13.2", secretariat)
     with translation.override("en"):
-        (item,) = approval_queue()
+        (item,) = approval_queue().items
     assert item.flags == ["Above the expected maximum."]
 
 
@@ -209,5 +209,5 @@ def test_a_correct_value_at_the_edge_of_a_quiet_history_is_not_flagged(
         row.value = Decimal(str(value))
         row.save()
     record(creeping, dt.date(2026, 1, 1), "13.4", secretariat)
-    (item,) = approval_queue()
+    (item,) = approval_queue().items
     assert item.flags == []

@@ -12,6 +12,7 @@ from indicators import services, staging
 from indicators.models import IndicatorValue
 from indicators.services import ValueInput, values_record
 from indicators.staging import gc_paused
+from indicators.tests.helpers import snapshot
 from tests.factories import IndicatorFactory, IndicatorValueFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,28 +46,6 @@ def batch(world) -> list[ValueInput]:
         ValueInput(world["B"], Y2022, Decimal("-1.25"), ""),
         ValueInput(world["Q"], dt.date(2023, 7, 1), Decimal(3), ""),
     ]
-
-
-def snapshot() -> tuple[list, list]:
-    """Every value and history row, ids replaced by what the row holds."""
-    rows = list(IndicatorValue.objects.values())
-    key = {
-        row["id"]: (row["indicator_id"], row["period_start"], row["value"])
-        for row in rows
-    }
-
-    def plain(row: dict) -> tuple:
-        row = dict(row)
-        row["id"] = key[row["id"]]
-        row["supersedes_id"] = key.get(row["supersedes_id"])
-        for name in ("entered_at", "superseded_at", "approved_at", "history_date"):
-            if name in row:
-                row[name] = row[name] is not None
-        row.pop("history_id", None)
-        return tuple(sorted(row.items()))
-
-    history = IndicatorValue.history.values()
-    return sorted(map(plain, rows), key=repr), sorted(map(plain, history), key=repr)
 
 
 def recorded(world, monkeypatch, threshold: int) -> tuple:

@@ -99,7 +99,7 @@ def test_a_new_revision_replaces_the_pending_one_in_the_queue(secretariat):
     indicator = IndicatorFactory()
     record(indicator, "57", secretariat)
     record(indicator, "58", secretariat, "typo")
-    queue = approval_queue()
+    queue = approval_queue().items
     assert [item.value.value for item in queue] == [Decimal("58")]
     assert indicator.values.filter(superseded_at__isnull=False).count() == 1
 
@@ -176,9 +176,9 @@ def test_values_never_enter_approved(secretariat):
 def test_a_draft_is_submitted_later(secretariat):
     indicator = IndicatorFactory()
     record(indicator, "5", secretariat, status=ValueStatus.DRAFT)
-    assert approval_queue() == []
+    assert approval_queue().items == []
     services.value_submit(value=indicator.values.get(), user=secretariat)
-    assert len(approval_queue()) == 1
+    assert len(approval_queue().items) == 1
 
 
 def test_outliers_are_flagged_for_the_approver(secretariat, approver):
@@ -192,7 +192,7 @@ def test_outliers_are_flagged_for_the_approver(secretariat, approver):
             approved_at=timezone.now(),
         )
     record(indicator, "95", secretariat)
-    (item,) = approval_queue()
+    (item,) = approval_queue().items
     assert any("usually changes by about" in flag for flag in item.flags)
     assert any("expected maximum" in flag for flag in item.flags)
 

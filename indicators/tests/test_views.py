@@ -240,6 +240,63 @@ def test_codes_used_by_page_addresses_are_refused(client, secretariat):
     assert response.status_code == 400 and "code" in response.context["form"].errors
 
 
+BAD_CODES = [
+    "A/B",  # a 500 with the row saved; then every indicator page 500ed
+    "..",  # its link resolved to /
+    "A..B",
+    ".hidden",
+    "A B",
+    "=1+1",
+    "-1",
+    "@A",
+    "ＤＥＭＯ-M1-1",  # fullwidth
+    "DEMO\u200b-M1-1",  # a zero-width space
+    "DÉMO-1",
+    "A%00",
+]
+
+
+@pytest.mark.parametrize("code", BAD_CODES)
+def test_the_form_refuses_codes_outside_the_code_rule(client, secretariat, code):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("indicators:create"), indicator_data(GoalFactory(), code=code)
+    )
+    assert response.status_code == 400
+    assert "code" in response.context["form"].errors
+    assert not Indicator.objects.exists()
+
+
+def test_a_code_differing_only_in_case_is_refused(client, secretariat):
+    IndicatorFactory(code="DEMO-M1-1")
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("indicators:create"), indicator_data(GoalFactory(), code="demo-m1-1")
+    )
+    assert response.status_code == 400
+    assert "same" in str(response.context["form"].errors["code"])
+    assert list(Indicator.objects.values_list("code", flat=True)) == ["DEMO-M1-1"]
+
+
+def test_the_database_refuses_codes_outside_the_rule():
+    from tests.helpers import assert_refused
+
+    goal = GoalFactory()
+    assert_refused("indicator_code_valid", lambda: IndicatorFactory(code="A/B"))
+    assert_refused("indicator_code_valid", lambda: IndicatorFactory(code="A..B"))
+    IndicatorFactory(code="DEMO-M1-1", goal=goal)
+    assert_refused(
+        "indicator_code_unique_ignoring_case",
+        lambda: IndicatorFactory(code="demo-m1-1", goal=goal),
+    )
+
+
+def test_the_code_help_says_the_rule(client, secretariat):
+    client.force_login(secretariat)
+    html = client.get(reverse("indicators:create")).content.decode()
+    assert "starting with a letter or a digit" in html
+
+
 def test_changing_the_target_needs_reason_and_date(client, secretariat):
     indicator = IndicatorFactory(code="NEW-1", target_value=Decimal(80))
     client.force_login(secretariat)
@@ -268,7 +325,7 @@ def test_approval_queue_is_oldest_first_and_bulk_approves(
     )
     client.force_login(approver)
     response = client.get(reverse("indicators:approvals"))
-    assert [i.value for i in response.context["queue"]] == [older, newer]
+    assert [i.value for i in response.context["queue"].items] == [older, newer]
     response = client.post(
         reverse("indicators:approvals"),
         {"values": [older.pk, newer.pk], "action": "approve"},
@@ -311,26 +368,6 @@ def test_an_unknown_value_id_is_a_form_error(client, approver):
         reverse("indicators:approvals"), {"values": ["999"], "action": "approve"}
     )
     assert response.status_code == 400
-
-
-def test_approval_queue_query_count_does_not_grow(
-    client, secretariat, approver, django_assert_max_num_queries
-):
-    client.force_login(approver)
-    goal = GoalFactory()
-
-    def fill(count):
-        for _ in range(count):
-            IndicatorValueFactory(
-                indicator=IndicatorFactory(goal=goal), entered_by=secretariat
-            )
-
-    fill(2)
-    with django_assert_max_num_queries(MAX_QUERIES):
-        assert client.get(reverse("indicators:approvals")).status_code == 200
-    fill(20)
-    with django_assert_max_num_queries(MAX_QUERIES):
-        assert client.get(reverse("indicators:approvals")).status_code == 200
 
 
 def test_list_shows_overdue_indicators_and_query_count_is_flat(

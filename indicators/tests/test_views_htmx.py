@@ -211,7 +211,8 @@ def test_choose_all_is_hidden_until_its_script_shows_it(client, secretariat):
     html = client.get(reverse("indicators:approvals")).content.decode()
     tools = html.split("data-select-all")[1].split("</div>")[0]
     assert tools.startswith(" hidden ")  # no JS: tick the boxes one by one
-    assert '<label for="select-all">Choose all</label>' in tools
+    assert '<label for="select-all">Choose all on this page</label>' in tools
+    assert "Every value that waits is on this page." in tools
     assert 'id="selection-count" role="status"' in tools
     assert "js/approvals.js" in html
     # One's own entry can never be chosen, by hand or by "choose all".

@@ -1,17 +1,19 @@
 """In a real browser: value entry with JS on and off, approval, import."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.roles import Role
 from indicators.models import IndicatorValue
 from strategy.models import Goal
 from tests.browser.helpers import _prepared, axe_check, log_in_page
-from tests.factories import IndicatorFactory
+from tests.factories import GoalFactory, IndicatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -188,3 +190,48 @@ def test_import_preview_page(page, log_in, check_accessibility, demo, tmp_path):
     page.locator("main form button.primary").click()
     page.wait_for_load_state()
     assert IndicatorValue.objects.filter(source="import").count() == 1
+
+
+def test_choose_all_takes_this_page_only_and_the_pager_keeps_the_filter(
+    page, log_in, check_accessibility, transactional_db
+):
+    clerk = UserFactory(username="clerk", roles=[Role.SECRETARIAT])
+    goal = GoalFactory(code="M1")
+    now = timezone.now()
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=IndicatorFactory(code=f"SIDE-{i:03d}", goal=goal, unit="count"),
+            period_start=dt.date(2024, 1, 1),
+            granularity="annual",
+            value=Decimal(i),
+            status="submitted",
+            source="api",
+            entered_by=clerk,
+            entered_at=now + dt.timedelta(seconds=i),
+        )
+        for i in range(105)
+    )
+    log_in(Role.APPROVER)
+    page.goto("/indicators/approvals/?goal=M1")
+    check_accessibility("approvals-paged")
+    pager = page.get_by_role("navigation", name="Sider i godkjenningskøen")
+    expect(pager).to_contain_text("Side 1 av 2")
+    expect(page.locator("#select-all-scope")).to_contain_text("1–100")
+
+    page.locator("#select-all").check()
+    expect(page.locator("#selection-count")).to_have_text("100 verdier valgt")
+    assert page.locator("input[name=values]:checked").count() == 100
+    page.locator("button[value=approve]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/indicators/approvals/?goal=M1")
+    expect(page.locator(".messages")).to_contain_text("100")
+    waiting = IndicatorValue.objects.filter(status="submitted")
+    assert sorted(waiting.values_list("indicator__code", flat=True)) == [
+        f"SIDE-{i:03d}" for i in range(100, 105)
+    ]
+    # What is left fits on one page: no pager, and "all" is all there is.
+    expect(page.locator("nav.pager")).to_have_count(0)
+    expect(page.locator("#select-all-scope")).to_have_text(
+        "Alle verdier som venter, står på denne siden."
+    )
+    assert not page.console_errors, page.console_errors
