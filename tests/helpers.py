@@ -32,3 +32,12 @@ def run_together(*jobs):
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def clock_at(moment):
+    """The clock stands at ``moment`` (an aware datetime) for every
+    ``timezone.now()``, ``localdate()`` and history date: a write recorded in
+    the past, as the as-of tests need."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)

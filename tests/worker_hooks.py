@@ -18,7 +18,7 @@ import time
 POINTS = {
     # Inside the snapshot transaction: every snapshot written, none committed.
     "snapshots_written": ("indicators.snapshots", "_snapshots_insert", True),
-    # Snapshots committed; the goal roll-up not started.
+    # Snapshots written, in the same transaction; the goal roll-up not started.
     "goals_rollup": ("strategy.services", "goal_progress_record", False),
     # The commit's transaction: every value and history row written, uncommitted.
     "import_written": ("indicators.imports", "values_record", True),
