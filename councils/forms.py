@@ -89,7 +89,7 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
     user = forms.ModelChoiceField(
         label=_("Login (gets the council member role)"),
-        queryset=User.objects.filter(is_active=True, api_key__isnull=True).order_by(
+        queryset=User.objects.filter(is_active=True, api_keys__isnull=True).order_by(
             "username"
         ),
         required=False,
