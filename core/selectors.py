@@ -5,10 +5,12 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q, QuerySet
 from django.db.utils import DatabaseError
 from kombu import Connection
 
-from .models import ApiKey
+from .models import ApiKey, User
+from .roles import COUNCIL_MEMBERSHIP, Role
 
 
 class ComponentStatus(TypedDict):
@@ -54,3 +56,20 @@ def persons_behind(user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
     for user_id, owner_id in keys.values_list("user_id", "owner_id"):
         owners[user_id].add(owner_id)
     return {pk: frozenset({pk, *owners[pk]}) for pk in ids}
+
+
+def membership_candidates() -> QuerySet[User]:
+    """Accounts a council membership may name as its login: active people who
+    already hold a role of ``COUNCIL_MEMBERSHIP``; never an administrator,
+    never an API key. The secretariat adds members; it grants no roles."""
+    admins = Q(is_superuser=True) | Q(groups__name=Role.ADMINISTRATOR.value)
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name__in=[role.value for role in COUNCIL_MEMBERSHIP],
+            api_keys__isnull=True,
+        )
+        .exclude(pk__in=User.objects.filter(admins).values("pk"))
+        .distinct()
+        .order_by("username")
+    )
