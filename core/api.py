@@ -52,14 +52,14 @@ class ApiKeyAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
         key = (
-            ApiKey.objects.select_related("user")
+            ApiKey.objects.select_related("user", "owner")
             .filter(key_hash=api_key_hash(raw_key))
             .first()
         )
         if key is None or not key.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
-        if not key.is_active:
-            raise exceptions.AuthenticationFailed(_("This API key has been revoked."))
+        if refusal := key_refusal(key, timezone.now()):
+            raise exceptions.AuthenticationFailed(refusal)
         self._record_use(key)
         return key.user, key
 
@@ -74,6 +74,22 @@ class ApiKeyAuthentication(BaseAuthentication):
         if key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION:
             return
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+
+
+def key_refusal(key: ApiKey, now) -> str:
+    """Why a known key may not be used now, or "" when it may."""
+    if not key.is_active:
+        return _("This API key has been revoked.")
+    if key.expires_at <= now:
+        return _("This API key has expired; ask for a new one.")
+    if key.owner is None:
+        return _(
+            "This API key has no owner; an administrator must name the person "
+            "answerable for it."
+        )
+    if not key.owner.is_active:
+        return _("The owner of this API key is no longer an active user.")
+    return ""
 
 
 def roles_permission(*roles: str) -> type[BasePermission]:

@@ -152,6 +152,13 @@ LOGIN_MAX_FAILURES_ADDRESS = env.int("LOGIN_MAX_FAILURES_ADDRESS", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# API keys (core.services): a key lives a year unless made otherwise; a rotated
+# key stays valid this many days beside its successor; the security report
+# warns this many days before a key expires.
+API_KEY_LIFETIME_DAYS = env.int("API_KEY_LIFETIME_DAYS", default=365)
+API_KEY_ROTATION_GRACE_DAYS = env.int("API_KEY_ROTATION_GRACE_DAYS", default=7)
+API_KEY_EXPIRY_WARNING_DAYS = env.int("API_KEY_EXPIRY_WARNING_DAYS", default=30)
+
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
