@@ -12,13 +12,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tests.api_helpers import create_key
+
 pytestmark = pytest.mark.real_services
-
-
-def create_key(*args: str) -> str:
-    out = StringIO()
-    call_command("create_api_key", *args, stdout=out)
-    return out.getvalue().strip().splitlines()[-1]
 
 
 class Api:

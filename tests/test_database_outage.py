@@ -7,14 +7,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
+from tests.api_helpers import create_key
 from tests.tcp_proxy import CuttableProxy
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -109,11 +108,8 @@ def other_sessions() -> int:
 
 def test_outage_answers_503_and_recovers_without_a_restart(web_behind_proxy):
     base, proxy = web_behind_proxy
-    out = StringIO()
-    call_command(
-        "create_api_key", "--name", "outage", "--role", "Integrasjon", stdout=out
-    )
-    headers = {"Authorization": f"Token {out.getvalue().strip().splitlines()[-1]}"}
+    key = create_key("--name", "outage", "--role", "Integrasjon")
+    headers = {"Authorization": f"Token {key}"}
     goals = f"{base}/api/v1/goals/"
 
     status, _type, body = wait_until(lambda: (r := get(goals, headers))[0] == 200 and r)
@@ -148,11 +144,8 @@ def test_a_frozen_database_answers_503_within_its_limits_and_recovers(
     at most twice its own 2 s.
     """
     base, proxy = web_behind_proxy
-    out = StringIO()
-    call_command(
-        "create_api_key", "--name", "frozen", "--role", "Integrasjon", stdout=out
-    )
-    headers = {"Authorization": f"Token {out.getvalue().strip().splitlines()[-1]}"}
+    key = create_key("--name", "frozen", "--role", "Integrasjon")
+    headers = {"Authorization": f"Token {key}"}
     goals = f"{base}/api/v1/goals/"
     wait_until(lambda: get(goals, headers)[0] == 200)
     limit = max(2 * CONNECT_TIMEOUT, STATEMENT_TIMEOUT + CONNECT_TIMEOUT) + 2
