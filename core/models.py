@@ -135,10 +135,15 @@ class AuthEventKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOCKED_OUT = "locked_out", _("Locked out")
     ROLES_CHANGED = "roles_changed", _("Roles changed")
+    API_KEY_FAILED = "api_key_failed", _("API key refused")
+    API_KEY_REVOKED = "api_key_revoked", _("Revoked API key used")
+    AUTH_THROTTLED = "auth_throttled", _("Failed authentication throttled")
+    CACHE_UNAVAILABLE = "cache_unavailable", _("Cache unavailable")
 
 
 class AuthEvent(models.Model):
-    """Security log: logins, logouts, failures, lockouts and role changes."""
+    """Security log: logins, logouts, failures, lockouts, role changes, refused
+    and revoked API keys, throttled failed authentication, cache outages."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=AuthEventKind.choices)
     username = models.CharField(_("username"), max_length=150, blank=True)

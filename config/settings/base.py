@@ -228,16 +228,17 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "core.api.UnauthenticatedThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.CanReadApi"],
     "DEFAULT_RENDERER_CLASSES": ["core.api.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.api.ORJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # Atomic counters in the shared cache (core.api); requests that fail to
+    # authenticate, or come without credentials, are counted against "anon" by
+    # the last authentication class, before any permission refuses them.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
@@ -257,14 +258,28 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs are for users with a role, like the API itself.
     "SERVE_PERMISSIONS": ["core.api.CanReadApi"],
+    # The ways to authenticate (core.api.UnauthenticatedThrottle is none).
+    "AUTHENTICATION_WHITELIST": [
+        "core.api.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
 
-# Throttling counts live in the cache: Redis in production (shared by all web
-# processes), process memory in the embedded mode.
+# Throttling and login counts live in the cache: Redis in production (shared
+# by all web processes), process memory in the embedded mode. A cache that
+# fails or hangs must not take requests with it (core.security): short socket
+# timeouts, after which a process leaves the cache alone for a while.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=10)
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=CACHE_SOCKET_TIMEOUT,
+        socket_timeout=CACHE_SOCKET_TIMEOUT,
+    )
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
