@@ -17,7 +17,12 @@ VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Django's debug pages (a technical 404 lists every URL pattern) only when
+# asked for: DEBUG=true. The embedded default shows the site's own 404 and 500.
+DEBUG = env.bool("DEBUG", default=False)
+# The embedded default (a SQLite file, tasks in-process, demo logins);
+# production.py says otherwise.
+EMBEDDED = True
 # Only the embedded default may use this key; production.py demands a real one.
 SECRET_KEY = env.str("SECRET_KEY", default="embedded-default-not-for-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -162,6 +168,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The embedded mode serves static files straight from their sources (no
+# collectstatic), with DEBUG off too; production serves the collected ones.
+WHITENOISE_USE_FINDERS = True
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

@@ -11,6 +11,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+EMBEDDED = False
+WHITENOISE_USE_FINDERS = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
