@@ -93,13 +93,24 @@ def newest_as_of(
     return rows.filter(pk__in=newest_ids).order_by()
 
 
-def last_fingerprints(
-    model: type[models.Model], owner: str, *, owner_ids: list[int], as_of: dt.date
-) -> dict[int, str]:
-    """Each owner's newest fingerprint for exactly this ``as_of`` (one query)."""
-    rows = (
-        model._default_manager.filter(**{f"{owner}__in": owner_ids, "as_of": as_of})
-        .order_by(owner, "computed_at", "pk")
-        .values_list(owner, "inputs_fingerprint")
-    )
-    return dict(rows)  # later rows overwrite earlier ones: the newest wins
+class NewestKeys:
+    """An owner's stored results as ``(as_of, fingerprint)``, by day and then as
+    computed, walked along ascending days: the fingerprint of the newest result
+    at or before each day. A result written on the way (``wrote``) is newer
+    than any stored one of its day, as its ``computed_at`` is later.
+    """
+
+    def __init__(self, stored: Sequence[tuple[dt.date, str]]):
+        self._stored = iter(stored)
+        self._pending = next(self._stored, None)
+        self._newest: str | None = None
+
+    def at(self, day: dt.date) -> str | None:
+        while self._pending is not None and self._pending[0] <= day:
+            self._newest = self._pending[1]
+            self._pending = next(self._stored, None)
+        return self._newest
+
+    def wrote(self, key: str) -> None:
+        """A result written for the day last asked about."""
+        self._newest = key

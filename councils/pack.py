@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 
+from indicators.selectors import definitions_shown
 from indicators.snapshots import indicator_series, snapshots_as_of
 from initiatives.models import StatusReport
 from initiatives.rules import phase_span
@@ -30,6 +31,8 @@ def meeting_pack_content(*, meeting: Meeting, as_of: dt.date) -> dict:
     items = list(meeting_agenda(meeting=meeting))
     indicator_ids = sorted({i.pk for item in items for i in item.indicators.all()})
     snapshots = snapshots_as_of(indicator_ids=indicator_ids, as_of=as_of)
+    indicators = {i.pk: i for item in items for i in item.indicators.all()}
+    targets = definitions_shown(indicators=indicators.values(), day=as_of)
     series = indicator_series(indicator_ids=indicator_ids, as_of=as_of)
     goals = goal_progress_as_of(as_of=as_of)
     initiative_ids = sorted({i.pk for item in items for i in item.initiatives.all()})
@@ -43,12 +46,14 @@ def meeting_pack_content(*, meeting: Meeting, as_of: dt.date) -> dict:
             "title": meeting.title,
             "place": meeting.place,
         },
-        "items": [_item(item, snapshots, series, goals, reports) for item in items],
+        "items": [
+            _item(item, snapshots, series, goals, reports, targets) for item in items
+        ],
         "since_last": _since_last(meeting, as_of),
     }
 
 
-def _item(item, snapshots, series, goals, reports) -> dict:
+def _item(item, snapshots, series, goals, reports, targets) -> dict:
     return {
         "case_number": item.case_number,
         "title": item.title,
@@ -58,7 +63,7 @@ def _item(item, snapshots, series, goals, reports) -> dict:
         "description": item.description,
         "goals": [_goal(goal, goals.get(goal.code)) for goal in item.goals.all()],
         "indicators": [
-            _indicator(i, snapshots.get(i.pk), series.get(i.pk, []))
+            _indicator(i, snapshots.get(i.pk), series.get(i.pk, []), targets[i.pk])
             for i in item.indicators.all()
         ],
         "initiatives": [
@@ -82,7 +87,7 @@ def _goal(goal, progress) -> dict:
     }
 
 
-def _indicator(indicator, snapshot, points) -> dict:
+def _indicator(indicator, snapshot, points, definition) -> dict:
     return {
         "code": indicator.code,
         "name_nb": indicator.name_nb,
@@ -94,6 +99,30 @@ def _indicator(indicator, snapshot, points) -> dict:
         "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
         "components": snapshot.components if snapshot else {},
         "series": [[t, v] for t, v in points],
+        "target": _target(definition),
+    }
+
+
+def _target(definition) -> dict:
+    """The target in effect on the pack's day, and the changes known then that
+    apply later ("95 fra 10.12.2026, vedtak 2/26"); decimals as exact text."""
+
+    def text(value):
+        return None if value is None else format(value.normalize(), "f")
+
+    return {
+        "value": text(definition.target_value),
+        "year": definition.target_year,
+        "later": [
+            {
+                "value": text(a.value),
+                "year": a.year,
+                "show_year": a.show_year,
+                "from": a.change.effective_from.isoformat(),
+                "decision": a.change.decision_case,
+            }
+            for a in definition.target_announcements
+        ],
     }
 
 

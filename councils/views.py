@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.roles import DASHBOARD_READERS, EDITORS, role_required
 from strategy.plan import PlanAdjustmentError, plan_adjust
 
@@ -43,17 +44,31 @@ def council_list(request):
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def council_detail(request, slug):
+    try:
+        asked = as_of_from(request.GET)
+    except AsOfError as exc:
+        return as_of_error_page(request, exc)
     council = selectors.council_get(slug=slug)
     today = timezone.localdate()
-    ctx = {"council": council, **selectors.council_page(council=council, today=today)}
+    ctx = {
+        "council": council,
+        **selectors.council_page(council=council, today=today),
+        # The council's record is shown as it stands; the page says so.
+        "as_of_asked": asked,
+    }
     return render(request, "councils/detail.html", ctx)
 
 
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def meeting_detail(request, pk):
+    try:
+        asked = as_of_from(request.GET)
+    except AsOfError as exc:
+        return as_of_error_page(request, exc)
     meeting = selectors.meeting_get(pk=pk)
     ctx = {
+        "as_of_asked": asked,
         "meeting": meeting,
         "agenda": selectors.meeting_agenda(meeting=meeting),
         "locked": meeting.status == MeetingStatus.MINUTES_APPROVED,

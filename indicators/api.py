@@ -166,6 +166,7 @@ def indicator_progress(request, code: str):
     if snapshot is None:
         raise NotComputed()
     snapshot.indicator = indicator
+    snapshot.answered_for = as_of or timezone.localdate()
     # Served as read: a legacy figure beyond the measurable range becomes None.
     snapshot.components = stored_components(snapshot.components)
     snapshot.explanation = snapshot_explain(snapshot).as_dict()

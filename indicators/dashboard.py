@@ -38,9 +38,10 @@ def indicator_dashboard(
     official = indicator_series(indicator_ids=[indicator.pk], as_of=day).get(
         indicator.pk, []
     )
+    # Values waiting for approval are today's: a past day's chart has none.
     provisional = [
         (t, v)
-        for t, v in _provisional_points(indicator)
+        for t, v in (_provisional_points(indicator) if as_of is None else [])
         if not any(abs(t - ot) < 1e-9 for ot, _ in official)
     ]
     data = chart_data(

@@ -157,14 +157,6 @@ def _demo_published(year: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime(year + 1, 3, 1, 12))
 
 
-def demo_progress_days(*, today: dt.date) -> list[dt.date]:
-    """Each past year's end and today: the days the demo has snapshots for,
-    so that as-of dates show a history."""
-    return [dt.date(year, 12, 31) for year in range(FIRST_YEAR + 1, today.year)] + [
-        today
-    ]
-
-
 def _demo_indicator_fields(demo: DemoIndicator, goal: Goal) -> dict:
     baseline = dict(demo.series())[BASELINE_YEAR]
     return {

@@ -275,6 +275,16 @@ class IndicatorTargetChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"))
+    # The council decision that made the change (a plan adjustment), if any:
+    # pages announce a change to come as "95 from 10.12.2026, decision 2/26".
+    decision = models.ForeignKey(
+        "councils.Decision",
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="target_changes",
+    )
 
     history = HistoricalRecords()
 

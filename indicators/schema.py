@@ -169,8 +169,12 @@ indicator_detail = _both(
 indicator_progress = documented(
     summary="An indicator's progress as of a date",
     description=(
-        "The newest progress snapshot computed for a date on or before `as_of` "
-        "(default today); 404 while none has been computed yet."
+        "The status of the inputs official at the end of `as_of` (default "
+        "today, Europe/Oslo): the values approved by then and not superseded, "
+        "the baseline and target in effect then. `as_of` says which day the "
+        "answer is for; `inputs_changed_on` the day those inputs last changed "
+        "(a snapshot is stored for every such day). 404 while none has been "
+        "computed yet."
     ),
     response=ProgressOutput,
     errors={**NOT_FOUND, 400: WRITE_ERRORS[400]},
@@ -181,7 +185,8 @@ indicator_progress = documented(
             value={
                 "indicator": "M1-DIGI-1",
                 "as_of": "2026-11-22",
-                "computed_at": "2026-11-22T03:00:00Z",
+                "inputs_changed_on": "2026-03-01",
+                "computed_at": "2026-03-01T10:02:11Z",
                 "status": "moderate_progress",
                 "score": 1.0,
                 "method": "linear_trajectory",

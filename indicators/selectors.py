@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.asof import as_of_cutoff, newest_as_of
 from core.models import User
 from core.numbers import number_text, signed_text
 from strategy.models import Goal
@@ -20,13 +21,16 @@ from strategy.models import Goal
 from .models import (
     Frequency,
     Indicator,
+    IndicatorTargetChange,
     IndicatorValue,
+    ProgressSnapshot,
     ValueImport,
     ValueKey,
     ValueStatus,
 )
 from .outliers import Jump, unusual_change
 from .parsing import MONTHS_PER_PERIOD, period_label, period_next
+from .snapshots import DEFINITION_FIELDS, definition_histories, official_at
 
 # How long after a period ends its value may still be missing before the
 # indicator counts as overdue: statistics producers publish with a lag.
@@ -46,6 +50,117 @@ def indicators_with_goal() -> QuerySet[Indicator]:
 def indicator_get(*, code: str) -> Indicator:
     """The indicator with this code, or 404 (every reader may see every one)."""
     return get_object_or_404(indicators_with_goal(), code=code)
+
+
+@dataclass(frozen=True)
+class ScheduledChange:
+    """A baseline or target change recorded but not yet in effect."""
+
+    effective_from: dt.date
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal | None
+    target_year: int
+    decision_case: str  # the council's case number (2/26), or ""
+
+
+@dataclass(frozen=True)
+class DefinitionShown:
+    """An indicator's baseline, target and limit as they apply on a day, and
+    the changes known then that apply later (the header of its page)."""
+
+    day: dt.date
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal | None
+    target_year: int
+    limit: Decimal | None
+    scheduled: list[ScheduledChange]
+
+    @property
+    def target_announcements(self) -> list["Announcement"]:
+        """The target changes to come, each after the target it replaces."""
+        year = self.target_year
+        return [
+            Announcement(c, c.target_value, c.target_year, c.target_year != year)
+            for c in self.scheduled
+            if (c.target_value, c.target_year) != (self.target_value, self.target_year)
+        ]
+
+    @property
+    def baseline_announcements(self) -> list["Announcement"]:
+        return [
+            Announcement(c, c.baseline_value, c.baseline_year, True)
+            for c in self.scheduled
+            if (c.baseline_value, c.baseline_year)
+            != (self.baseline_value, self.baseline_year)
+        ]
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A value to come, as a page says it: "95 fra 10.12.2026, vedtak 2/26"."""
+
+    change: ScheduledChange
+    value: Decimal | None
+    year: int | None
+    show_year: bool  # the year differs from the one in effect
+
+
+def indicator_definition(*, indicator: Indicator, day: dt.date) -> DefinitionShown:
+    """The definition the method uses on ``day`` (``snapshots.DefinitionHistory``),
+    with the changes recorded by then that apply later. Two queries, and one
+    for the decisions of changes to come."""
+    return definitions_shown(indicators=[indicator], day=day)[indicator.pk]
+
+
+def definitions_shown(
+    *, indicators: Iterable[Indicator], day: dt.date
+) -> dict[int, DefinitionShown]:
+    """``indicator_definition`` for many indicators, in the same queries."""
+    rows = [
+        {
+            "pk": i.pk,
+            "goal_id": i.goal_id,
+            **{name: getattr(i, name) for name in DEFINITION_FIELDS},
+        }
+        for i in indicators
+    ]
+    histories = definition_histories(indicator_ids=[r["pk"] for r in rows], rows=rows)
+    scheduled = {pk: h.scheduled(day) for pk, h in histories.items()}
+    change_ids = [c["pk"] for changes in scheduled.values() for c in changes]
+    cases: dict[int, str] = {}
+    if change_ids:
+        decided = IndicatorTargetChange.objects.filter(
+            pk__in=change_ids, decision__isnull=False
+        ).select_related("decision__agenda_item")
+        # The decision's case number as the council writes it (its sak's).
+        cases = {
+            c.pk: c.decision.agenda_item.case_number for c in decided if c.decision
+        }
+    shown = {}
+    for pk, history in histories.items():
+        fields = history.at(day)
+        shown[pk] = DefinitionShown(
+            day=day,
+            baseline_value=fields["baseline_value"],
+            baseline_year=fields["baseline_year"],
+            target_value=fields["target_value"],
+            target_year=fields["target_year"],
+            limit=fields["limit"],
+            scheduled=[
+                ScheduledChange(
+                    effective_from=c["effective_from"],
+                    baseline_value=c["baseline_value"],
+                    baseline_year=c["baseline_year"],
+                    target_value=c["target_value"],
+                    target_year=c["target_year"],
+                    decision_case=cases.get(c["pk"], ""),
+                )
+                for c in scheduled[pk]
+            ],
+        )
+    return shown
 
 
 def indicators_by_code(codes: Iterable[str]) -> dict[str, Indicator]:
@@ -134,7 +249,11 @@ class PeriodTable:
 
 
 def indicator_periods(
-    *, indicator: Indicator, today: dt.date, newest: int | None = None
+    *,
+    indicator: Indicator,
+    today: dt.date,
+    newest: int | None = None,
+    as_of: dt.date | None = None,
 ) -> PeriodTable:
     """Every period from the first value (or baseline) to today, newest first.
 
@@ -142,13 +261,19 @@ def indicator_periods(
     the full revision history, newest first, with who entered and approved.
     With ``newest``, only that many of the newest periods are read and shown:
     ten years of monthly values are 120 rows, most of them settled long ago.
+    With ``as_of`` (a page as of a past day), only what was official at the
+    end of that day: its periods, each with its official value then, and no
+    pending revision or history (those are today's).
     """
+    known = indicator.values.all()
+    if as_of is not None:
+        known = known.filter(official_at(as_of_cutoff(as_of)))
     # A value's own granularity names a period off the indicator's grid (one
     # entered before its frequency changed); the grid's periods use the
     # indicator's frequency.
-    starts_read = indicator.values.order_by().values_list("period_start", "granularity")
+    starts_read = known.order_by().values_list("period_start", "granularity")
     granularity = dict(starts_read.distinct())
-    grid = _period_range(indicator, set(granularity), today)
+    grid = _period_range(indicator, set(granularity), as_of or today)
     granularity.update(dict.fromkeys(grid, indicator.frequency))
     starts = sorted(granularity, reverse=True)
     shown = starts if newest is None else starts[:newest]
@@ -156,9 +281,15 @@ def indicator_periods(
         start: PeriodRow(period_label(start, granularity[start]), start)
         for start in shown
     }
-    values = indicator.values.select_related("entered_by", "approved_by")
+    values = known.select_related("entered_by", "approved_by")
     if len(shown) < len(starts):
         values = values.filter(period_start__gte=shown[-1])
+    if as_of is not None:
+        # Of two revisions that both look official at the cutoff, the later.
+        for value in values.order_by("-approved_at", "-pk"):
+            row = rows[value.period_start]
+            row.official = row.official or value
+        return PeriodTable(list(rows.values()), len(starts))
     for value in values.order_by("-entered_at", "-pk"):
         row = rows[value.period_start]
         row.history.append(value)
@@ -371,9 +502,10 @@ def _jump_text(jump: Jump, starts: dict[int, dt.date], frequency: str) -> str:
 class IndicatorRow:
     indicator: Indicator
     newest_period: str
-    pending_count: int
+    pending_count: int | None  # None: not shown (a past day's list)
     overdue: bool
     expected_period: str
+    status: str | None = None  # from the newest snapshot at or before the day
 
 
 def expected_period(*, frequency: str, today: dt.date) -> dt.date:
@@ -389,18 +521,22 @@ def expected_period(*, frequency: str, today: dt.date) -> dt.date:
 
 
 def indicator_rows(
-    *, today: dt.date, goal_code: str | None = None
+    *, today: dt.date, goal_code: str | None = None, as_of: dt.date | None = None
 ) -> list[IndicatorRow]:
-    """Indicators with their newest value's period and an overdue flag.
+    """Indicators with their status, their newest value's period and an overdue
+    flag; with ``as_of``, as they stood at the end of that day.
 
-    Overdue: the newest submitted or approved value is older than the newest
-    period that its frequency and the grace period say should be in.
+    Overdue: the newest submitted or approved value (as of a past day: the
+    newest official one) is older than the newest period that its frequency
+    and the grace period say should be in. Three queries.
     """
+    day = as_of or today
+    if as_of is None:
+        counted = Q(values__status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED])
+    else:
+        counted = _official_then(as_of_cutoff(as_of))
     qs = Indicator.objects.select_related("goal", "owner").annotate(
-        newest=Max(
-            "values__period_start",
-            filter=Q(values__status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED]),
-        ),
+        newest=Max("values__period_start", filter=counted),
         pending_count=Count(
             "values",
             filter=Q(
@@ -411,9 +547,14 @@ def indicator_rows(
     )
     if goal_code:
         qs = qs.filter(goal__code=goal_code)
+    statuses = dict(
+        newest_as_of(ProgressSnapshot, "indicator", as_of=day).values_list(
+            "indicator_id", "status"
+        )
+    )
     rows = []
     for indicator in qs:
-        expected = expected_period(frequency=indicator.frequency, today=today)
+        expected = expected_period(frequency=indicator.frequency, today=day)
         newest: dt.date | None = indicator.newest
         rows.append(
             IndicatorRow(
@@ -421,12 +562,21 @@ def indicator_rows(
                 newest_period=period_label(newest, indicator.frequency)
                 if newest
                 else "",
-                pending_count=indicator.pending_count,
+                # Waiting for approval is today's: a past day's list has none.
+                pending_count=indicator.pending_count if as_of is None else None,
                 overdue=newest is None or newest < expected,
                 expected_period=period_label(expected, indicator.frequency),
+                status=statuses.get(indicator.pk),
             )
         )
     return rows
+
+
+def _official_then(cutoff: dt.datetime) -> Q:
+    """``official_at`` through an indicator's ``values`` relation."""
+    return Q(values__status=ValueStatus.APPROVED, values__approved_at__lt=cutoff) & (
+        Q(values__superseded_at__isnull=True) | Q(values__superseded_at__gte=cutoff)
+    )
 
 
 # --- Export and imports -------------------------------------------------------------

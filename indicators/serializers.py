@@ -269,7 +269,10 @@ class ValueDecisionOutput(serializers.Serializer):
 
 class ProgressOutput(serializers.Serializer):
     indicator = serializers.CharField(source="indicator.code")
-    as_of = serializers.DateField()
+    # The day the answer is for, and the day its inputs last changed (the
+    # snapshot's own date): the status is exactly that of ``as_of``'s inputs.
+    as_of = serializers.DateField(source="answered_for")
+    inputs_changed_on = serializers.DateField(source="as_of")
     computed_at = serializers.DateTimeField()
     status = serializers.CharField()
     score = serializers.FloatField(allow_null=True)

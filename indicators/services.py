@@ -578,11 +578,13 @@ def indicator_update(
     change_reason: str = "",
     effective_from: dt.date | None = None,
     scope: WriteScope = EVERYTHING,
+    decision_id: int | None = None,
 ) -> Indicator:
     """Change an indicator's definition; a new baseline or target is recorded.
 
     A baseline/target change needs a reason and a date from which it applies;
-    it is kept as an IndicatorTargetChange so earlier statuses can be rebuilt.
+    it is kept as an IndicatorTargetChange so earlier statuses can be rebuilt,
+    with the council decision that made it (``decision_id``), if one did.
     Raises OutsideScope when the indicator lies outside the writer's
     ``scope``, before the change or after it (a move to another goal).
     """
@@ -609,7 +611,7 @@ def indicator_update(
         after = {name: getattr(indicator, name) for name in Indicator.TARGET_FIELDS}
         if before != after:
             _target_change_record(
-                indicator, user, before, change_reason, effective_from
+                indicator, user, before, change_reason, effective_from, decision_id
             )
         # The full reason is kept on the IndicatorTargetChange; the history
         # row's reason column holds its start.
@@ -625,6 +627,7 @@ def _target_change_record(
     before: dict[str, Any],
     reason: str,
     effective_from: dt.date | None,
+    decision_id: int | None,
 ) -> None:
     errors = {}
     if not reason.strip():
@@ -641,6 +644,7 @@ def _target_change_record(
         reason=reason.strip(),
         changed_by=user,
         changed_at=timezone.now(),
+        decision_id=decision_id,
     )
     history_by(change, user)
     change.save()

@@ -1,25 +1,36 @@
 """Progress snapshots: the progress engine's writes and its as-of reads.
 
-A value is official at time ``t`` when it is approved, ``approved_at <= t`` and
-it was not yet superseded (``superseded_at`` empty or later than ``t``). "As of
-a date" means at the end of that day in Europe/Oslo, so that a council meeting
-on a date sees everything approved that day.
+"As of D" is one rule for every page, the API and the packs: what the system
+held at the end of day D in Europe/Oslo. A value counts when it was approved
+before then and not yet superseded. The definition is the one in effect: a
+baseline or target change from its effective date, but never before the
+change was recorded (a page as of a meeting date shows what the meeting saw);
+the other fields the method reads (direction, limit, thresholds) as last
+saved by then.
+
+A snapshot is written for every day on which an indicator's inputs changed
+(an approval, a supersession, a definition change taking effect), with that
+day as its ``as_of``, so that "the newest snapshot at or before D" is the
+status of exactly D's inputs for any D. A recompute brings an indicator's
+snapshots up to a date from its newest snapshot on; its first recompute, the
+demo loader and ``snapshots_backfill`` write its whole history.
 
 Every function here works on many indicators in a fixed number of queries.
 """
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from psycopg.types.numeric import FloatLoader
 
-from core.asof import as_of_cutoff, fingerprint, last_fingerprints, newest_as_of
+from core.asof import NewestKeys, as_of_cutoff, fingerprint, newest_as_of
 
 from . import progress
 from .models import (
@@ -43,11 +54,16 @@ Series = list[tuple[float, float]]
 
 @dataclass(frozen=True)
 class SnapshotsRecorded:
-    """What a recompute of indicator snapshots wrote, and whose goals to roll up."""
+    """What a recompute of indicator snapshots wrote, and whose goals to roll up:
+    each goal with the days on which its indicators got a new snapshot."""
 
     created: int
     unchanged: int
-    goal_ids: list[int]
+    goal_days: dict[int, set[dt.date]]
+
+    @property
+    def goal_ids(self) -> list[int]:
+        return sorted(self.goal_days)
 
 
 def official_at(cutoff: dt.datetime) -> Q:
@@ -112,36 +128,94 @@ def _values_as_floats(rows: models.QuerySet) -> Iterable[tuple]:
         return cursor.fetchall()
 
 
-def target_fields_as_of(*, indicator_ids: list[int], as_of: dt.date) -> dict[int, dict]:
-    """Baseline and target in effect on a date, where they differ from the row.
+# --- Definitions as they apply ---------------------------------------------------
 
-    The indicator row holds the newest definition; each IndicatorTargetChange
-    says from which date its values apply and keeps the ones it replaced. On a
-    date before every change of an indicator, the values the first recorded
-    change replaced apply. One query.
+
+@functools.lru_cache(maxsize=65536)
+def _day_of(moment: dt.datetime) -> dt.date:
+    """The day (Europe/Oslo) of a moment; cached: a batch approval stamps many
+    rows with one moment."""
+    return timezone.localdate(moment)
+
+
+def effect_day(change: dict) -> dt.date:
+    """The day a recorded baseline or target change applies from: its effective
+    date, but never before the day it was recorded."""
+    return max(change["effective_from"], _day_of(change["changed_at"]))
+
+
+@dataclass
+class DefinitionHistory:
+    """An indicator's definition over time: what the method reads of it.
+
+    ``saved`` are the indicator's history rows (simple-history), oldest first,
+    for the fields that apply as saved; ``changes`` its recorded baseline and
+    target changes (``IndicatorTargetChange``), in the order recorded. Before
+    the first saved row the first one applies (an indicator defined after its
+    first values were approved).
     """
-    changes = (
-        IndicatorTargetChange.objects.filter(indicator_id__in=indicator_ids)
-        .order_by("indicator_id", "changed_at", "pk")
-        .values(
-            "indicator_id", "effective_from", "changed_at", "previous", *TARGET_FIELDS
+
+    current: dict
+    saved: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+
+    def at(self, day: dt.date) -> dict:
+        """The definition fields in effect at the end of ``day``."""
+        cutoff = as_of_cutoff(day)
+        fields = self._saved_at(cutoff)
+        known = [c for c in self.changes if c["changed_at"] < cutoff]
+        in_effect = [c for c in known if c["effective_from"] <= day]
+        if in_effect:
+            newest = max(
+                in_effect, key=lambda c: (c["effective_from"], c["changed_at"])
+            )
+            return {**fields, **{name: newest[name] for name in TARGET_FIELDS}}
+        # Recorded but not yet in effect: what the first of them replaced. Without
+        # saved history, the row holds the newest values: the same applies.
+        first = (
+            known[0]
+            if known
+            else (self.changes[0] if not self.saved and self.changes else None)
         )
-    )
-    by_indicator: dict[int, list[dict]] = {}
-    for change in changes:
-        by_indicator.setdefault(change["indicator_id"], []).append(change)
-    return {
-        pk: _target_fields_in_effect(recorded, as_of)
-        for pk, recorded in by_indicator.items()
-    }
+        if first is not None:
+            return {**fields, **_previous_fields(first["previous"])}
+        return fields
+
+    def _saved_at(self, cutoff: dt.datetime) -> dict:
+        if not self.saved:
+            return self.current
+        chosen = self.saved[0]
+        for row in self.saved:
+            if row["history_date"] >= cutoff:
+                break
+            chosen = row
+        return chosen
+
+    def days(self) -> set[dt.date]:
+        """Every day on which the definition may have changed."""
+        return {effect_day(c) for c in self.changes} | {
+            _day_of(row["history_date"]) for row in self.saved
+        }
+
+    def scheduled(self, day: dt.date) -> list[dict]:
+        """Changes recorded by the end of ``day`` that apply only later."""
+        cutoff = as_of_cutoff(day)
+        return sorted(
+            (
+                c
+                for c in self.changes
+                if c["changed_at"] < cutoff and c["effective_from"] > day
+            ),
+            key=_change_order,
+        )
 
 
-def _target_fields_in_effect(recorded: list[dict], as_of: dt.date) -> dict:
-    in_effect = [c for c in recorded if c["effective_from"] <= as_of]
-    if in_effect:
-        newest = max(in_effect, key=lambda c: (c["effective_from"], c["changed_at"]))
-        return {name: newest[name] for name in TARGET_FIELDS}
-    original = recorded[0]["previous"] or {}
+def _change_order(change: dict) -> tuple:
+    return (change["effective_from"], change["changed_at"])
+
+
+def _previous_fields(previous: dict | None) -> dict:
+    original = previous or {}
     return {
         "baseline_value": _decimal(original.get("baseline_value")),
         "baseline_year": _int(original.get("baseline_year")),
@@ -156,6 +230,46 @@ def _decimal(text: str | None) -> Decimal | None:
 
 def _int(text: str | None) -> int | None:
     return None if text in (None, "") else int(text)
+
+
+CHANGE_FIELDS = ("pk", "effective_from", "changed_at", "previous", *TARGET_FIELDS)
+
+
+def definition_histories(
+    *, indicator_ids: Iterable[int], rows: Iterable[dict] | None = None
+) -> dict[int, DefinitionHistory]:
+    """Each indicator's definition over time, in three queries (two when the
+    indicators' ``rows`` are given: ``pk``, ``goal_id`` and the definition)."""
+    ids = list(indicator_ids)
+    if rows is None:
+        rows = Indicator.objects.filter(pk__in=ids).values(
+            "pk", "goal_id", *DEFINITION_FIELDS
+        )
+    histories = {row["pk"]: DefinitionHistory(current=row) for row in rows}
+    saved = (
+        Indicator.history.filter(id__in=ids)
+        .order_by("id", "history_date", "history_id")
+        .values("id", "history_date", *DEFINITION_FIELDS)
+    )
+    for row in saved:
+        if row["id"] in histories:
+            histories[row["id"]].saved.append(row)
+    changes = (
+        IndicatorTargetChange.objects.filter(indicator_id__in=ids)
+        .order_by("indicator_id", "changed_at", "pk")
+        .values("indicator_id", *CHANGE_FIELDS)
+    )
+    for change in changes:
+        histories[change["indicator_id"]].changes.append(change)
+    return histories
+
+
+def target_fields_as_of(*, indicator_ids: list[int], as_of: dt.date) -> dict[int, dict]:
+    """Baseline and target in effect on a date, by indicator."""
+    return {
+        pk: {name: history.at(as_of)[name] for name in TARGET_FIELDS}
+        for pk, history in definition_histories(indicator_ids=indicator_ids).items()
+    }
 
 
 def definition_from_row(row: dict) -> progress.Definition:
@@ -198,16 +312,91 @@ def snapshot_as_of(
     return snapshots_as_of(indicator_ids=[indicator_id], as_of=as_of).get(indicator_id)
 
 
+# --- Writes ---------------------------------------------------------------------
+
+# An approved revision: period start, value, approved at, superseded at.
+Revision = tuple[dt.date, float, dt.datetime, dt.datetime | None]
+
+
+def _revisions(ids: list[int]) -> dict[int, list[Revision]]:
+    """Every approved revision of these indicators, superseded ones included,
+    by period and approval time (one query)."""
+    rows = _values_as_floats(
+        IndicatorValue.objects.filter(indicator_id__in=ids, status=ValueStatus.APPROVED)
+        .order_by("indicator_id", "period_start", "approved_at", "pk")
+        .values_list(
+            "indicator_id", "period_start", "value", "approved_at", "superseded_at"
+        )
+    )
+    revisions: dict[int, list[Revision]] = {}
+    for indicator_id, start, value, approved_at, superseded_at in rows:
+        revisions.setdefault(indicator_id, []).append(
+            (start, float(value), approved_at, superseded_at)
+        )
+    return revisions
+
+
+class _Timeline:
+    """One indicator's inputs over time: its official series and definition as
+    of any day, and the days they changed."""
+
+    times: dict[dt.date, float] = {}  # period start -> decimal year, shared
+
+    def __init__(self, revisions: list[Revision], definitions: DefinitionHistory):
+        self.revisions = revisions
+        self.definitions = definitions
+
+    def series(self, day: dt.date) -> Series:
+        """The official ``(decimal year, value)`` points at the end of ``day``;
+        of two revisions of a period that both look official, the later approval."""
+        cutoff = as_of_cutoff(day)
+        points: Series = []
+        last_start = None
+        for start, value, approved_at, superseded_at in self.revisions:
+            if approved_at >= cutoff or (
+                superseded_at is not None and superseded_at < cutoff
+            ):
+                continue
+            time = self.times.get(start)
+            if time is None:
+                time = self.times[start] = progress.decimal_year(
+                    start.year, start.month
+                )
+            if start == last_start:
+                points[-1] = (time, value)
+            else:
+                points.append((time, value))
+                last_start = start
+        return points
+
+    def days(self, since: dt.date | None, until: dt.date) -> list[dt.date]:
+        """The days in ``[since, until]`` on which the inputs changed, and
+        ``until``; from the beginning when ``since`` is None."""
+        start = None if since is None else as_of_cutoff(since - dt.timedelta(days=1))
+        found = {until}
+        for _start, _value, approved_at, superseded_at in self.revisions:
+            for moment in (approved_at, superseded_at):
+                if moment is not None and (start is None or moment >= start):
+                    found.add(_day_of(moment))
+        found |= self.definitions.days()
+        return sorted(d for d in found if (since is None or d >= since) and d <= until)
+
+    def definition(self, day: dt.date) -> progress.Definition:
+        return definition_from_row(self.definitions.at(day))
+
+
 @transaction.atomic
 def snapshots_record(
-    *, indicator_ids: Iterable[int], as_of: dt.date
+    *, indicator_ids: Iterable[int], as_of: dt.date, full: bool = False
 ) -> SnapshotsRecorded:
-    """Write these indicators' snapshots as of a date where their inputs changed.
+    """Bring these indicators' snapshots up to ``as_of``: one for each day since
+    their newest snapshot (all days with ``full``) on which their inputs
+    changed, and ``as_of`` itself.
 
-    Idempotent: a snapshot is written only when its inputs fingerprint differs
-    from the newest one for the same indicator and date. A fixed number of
-    queries however many indicators are given. The goals are rolled up by the
-    caller (``strategy.services.progress_recompute``).
+    Idempotent: a snapshot is written only where its inputs fingerprint differs
+    from the newest one at or before its day. A fixed number of queries however
+    many indicators and days. The goals are rolled up by the caller
+    (``strategy.services.progress_recompute``) in the same transaction.
     """
     ids = sorted({int(pk) for pk in indicator_ids})
     # Two recomputes of one indicator must not both find "no snapshot yet" and
@@ -218,41 +407,73 @@ def snapshots_record(
     # Stamped before reading: an approval stamped later than this that commits
     # after the read below is newer than the snapshot, so the sweep finds it.
     computed_at = timezone.now()
-    definitions = Indicator.objects.filter(pk__in=ids).values(
-        "pk", "goal_id", *DEFINITION_FIELDS
-    )
-    in_effect = target_fields_as_of(indicator_ids=ids, as_of=as_of)
-    series = indicator_series(indicator_ids=ids, as_of=as_of)
-    previous = last_fingerprints(
-        ProgressSnapshot, "indicator_id", owner_ids=ids, as_of=as_of
-    )
-    new_rows, goal_ids = [], set()
-    for row in definitions:
-        goal_ids.add(row["goal_id"])
-        points = series.get(row["pk"], [])
-        definition = definition_from_row({**row, **in_effect.get(row["pk"], {})})
-        key = fingerprint(METHOD_VERSION, definition, points=points)
-        if previous.get(row["pk"]) == key:
-            continue
-        result = progress.compute(points, definition)
-        new_rows.append(
-            ProgressSnapshot(
-                indicator_id=row["pk"],
-                as_of=as_of,
-                computed_at=computed_at,
-                inputs_fingerprint=key,
-                method=result.method,
-                status=result.status,
-                score=result.score,
-                progress_value=result.progress_value,
-                components=result.components,
-            )
-        )
+    histories = definition_histories(indicator_ids=ids)
+    revisions = _revisions(ids)
+    stored = _stored_keys(ids, as_of=as_of, full=full)
+    new_rows: list[ProgressSnapshot] = []
+    goal_days: dict[int, set[dt.date]] = {}
+    for pk, history in histories.items():
+        timeline = _Timeline(revisions.get(pk, []), history)
+        rows = stored.get(pk, [])
+        since = None if full or not rows else rows[-1][0]
+        newest = NewestKeys(rows)
+        days = set(timeline.days(since, as_of)) | {day for day, _key in rows}
+        changed = goal_days.setdefault(history.current["goal_id"], set())
+        for day in sorted(d for d in days if d <= as_of):
+            points, definition = timeline.series(day), timeline.definition(day)
+            key = fingerprint(METHOD_VERSION, definition, points=points)
+            if newest.at(day) == key:
+                continue
+            newest.wrote(key)
+            new_rows.append(_snapshot(pk, day, computed_at, key, points, definition))
+            changed.add(day)
     _snapshots_insert(new_rows)
     return SnapshotsRecorded(
         created=len(new_rows),
-        unchanged=len(ids) - len(new_rows),
-        goal_ids=sorted(goal_ids),
+        unchanged=len(ids) - len({row.indicator_id for row in new_rows}),
+        goal_days=goal_days,
+    )
+
+
+def _stored_keys(
+    ids: list[int], *, as_of: dt.date, full: bool
+) -> dict[int, list[tuple[dt.date, str]]]:
+    """Each indicator's stored snapshots up to ``as_of`` as ``(as_of,
+    fingerprint)``, by day and then as computed: only the newest, or with
+    ``full`` all (to look at every day again). One query."""
+    if full:
+        rows = ProgressSnapshot.objects.filter(
+            indicator_id__in=ids, as_of__lte=as_of
+        ).order_by("indicator_id", "as_of", "computed_at", "pk")
+    else:
+        rows = newest_as_of(
+            ProgressSnapshot, "indicator", as_of=as_of, owners=Q(pk__in=ids)
+        )
+    found: dict[int, list[tuple[dt.date, str]]] = {}
+    for pk, day, key in rows.values_list("indicator_id", "as_of", "inputs_fingerprint"):
+        found.setdefault(pk, []).append((day, key))
+    return found
+
+
+def _snapshot(
+    pk: int,
+    day: dt.date,
+    computed_at: dt.datetime,
+    key: str,
+    points: Series,
+    definition: progress.Definition,
+) -> ProgressSnapshot:
+    result = progress.compute(points, definition)
+    return ProgressSnapshot(
+        indicator_id=pk,
+        as_of=day,
+        computed_at=computed_at,
+        inputs_fingerprint=key,
+        method=result.method,
+        status=result.status,
+        score=result.score,
+        progress_value=result.progress_value,
+        components=result.components,
     )
 
 
@@ -293,16 +514,15 @@ def _snapshots_insert(rows: list[ProgressSnapshot]) -> None:
 def indicators_needing_recompute() -> list[int]:
     """Indicators whose inputs may be newer than their newest snapshot.
 
-    Never computed, a value approved (or superseded, which happens on an
-    approval) after the newest snapshot, or a definition edited after it.
-    A definition edit that does not change the inputs (a new name) keeps the
-    indicator here until the next day's recompute writes that day's snapshot.
+    Never computed; a value approved (or superseded, which happens on an
+    approval) or a definition edited after the newest snapshot was computed;
+    or a baseline or target change whose effective date has come since the
+    newest snapshot's day. A definition edit that does not change the inputs
+    (a new name) keeps the indicator here until the next recompute of it.
     """
-    newest_snapshot = (
-        ProgressSnapshot.objects.filter(indicator=OuterRef("pk"))
-        .order_by("-computed_at")
-        .values("computed_at")[:1]
-    )
+    snapshots = ProgressSnapshot.objects.filter(indicator=OuterRef("pk"))
+    newest_computed = snapshots.order_by("-computed_at").values("computed_at")[:1]
+    newest_day = snapshots.order_by("-as_of").values("as_of")[:1]
     newest_approval = (
         IndicatorValue.objects.filter(
             indicator=OuterRef("pk"), status=ValueStatus.APPROVED
@@ -310,14 +530,22 @@ def indicators_needing_recompute() -> list[int]:
         .order_by("-approved_at")
         .values("approved_at")[:1]
     )
+    due_change = IndicatorTargetChange.objects.filter(
+        indicator=OuterRef("pk"),
+        effective_from__lte=timezone.localdate(),
+        effective_from__gt=OuterRef("day"),
+    )
     stale = (
         Indicator.objects.annotate(
-            computed=Subquery(newest_snapshot), approved=Subquery(newest_approval)
+            computed=Subquery(newest_computed),
+            day=Subquery(newest_day),
+            approved=Subquery(newest_approval),
         )
         .filter(
             Q(computed__isnull=True)
             | Q(approved__gt=F("computed"))
             | Q(updated_at__gt=F("computed"))
+            | Exists(due_change)
         )
         .order_by("pk")
     )

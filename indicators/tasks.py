@@ -12,6 +12,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from strategy.selectors import goals_behind_indicator_ids
 from strategy.services import progress_recompute
 
 from .imports import (
@@ -58,13 +59,14 @@ def progress_recompute_task(indicator_ids: list[int], as_of: str | None = None) 
 
 @shared_task(name="indicators.progress_sweep", **RELIABLE)
 def progress_sweep_task() -> int:
-    """Recompute indicators whose inputs are newer than their newest snapshot.
+    """Recompute indicators whose inputs are newer than their newest snapshot,
+    and those of goals whose roll-up is older than their indicators' snapshots.
 
-    Catches up whatever a broker outage kept from being queued. Returns how
-    many indicators it queued.
+    Catches up whatever a broker outage kept from being queued, or a Redis
+    restart lost. Returns how many indicators it queued.
     """
-
-    return _enqueue_in_chunks(indicators_needing_recompute())
+    stale = {*indicators_needing_recompute(), *goals_behind_indicator_ids()}
+    return _enqueue_in_chunks(sorted(stale))
 
 
 @shared_task(name="indicators.progress_recompute_all", **RELIABLE)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.asof import AsOfError, as_of_error_page, as_of_from
+from core.asof import AsOfError, as_of_cutoff, as_of_error_page, as_of_from
 from core.htmx import is_htmx
 from core.roles import (
     APPROVERS,
@@ -42,9 +42,18 @@ def _posted(request):
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def indicator_list(request):
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        return as_of_error_page(request, exc)
     today = timezone.localdate()
     goal = request.GET.get("goal") or None
-    ctx = {"rows": selectors.indicator_rows(today=today, goal_code=goal), "goal": goal}
+    ctx = {
+        "rows": selectors.indicator_rows(today=today, goal_code=goal, as_of=as_of),
+        "goal": goal,
+        "as_of": as_of or today,
+        "as_of_chosen": as_of is not None,
+    }
     return render(request, "indicators/list.html", ctx)
 
 
@@ -103,14 +112,22 @@ def _detail_render(request, indicator, form, status=200):
     except AsOfError as exc:
         return as_of_error_page(request, exc)
     dashboard = indicator_dashboard(indicator=indicator, as_of=as_of)
+    changes = indicator.target_changes.select_related("changed_by")
+    if as_of is not None:
+        changes = changes.filter(changed_at__lt=as_of_cutoff(as_of))
+    # Values are entered on today's page; a past day's page only shows them.
+    editor = as_of is None and user_has_role(request.user, *EDITORS)
     ctx = {
         "dashboard": dashboard,
         "as_of": dashboard.as_of,
         "as_of_chosen": as_of is not None,
         "indicator": indicator,
-        **_period_table(request, indicator),
-        "target_changes": indicator.target_changes.select_related("changed_by"),
-        "form": form if user_has_role(request.user, *EDITORS) else None,
+        "definition": selectors.indicator_definition(
+            indicator=indicator, day=dashboard.as_of
+        ),
+        **_period_table(request, indicator, as_of),
+        "target_changes": changes,
+        "form": form if editor else None,
     }
     return render(request, "indicators/detail.html", ctx, status=status)
 
@@ -156,13 +173,14 @@ def value_enter(request, code):
 PERIODS_SHOWN = 24
 
 
-def _period_table(request, indicator) -> dict:
+def _period_table(request, indicator, as_of=None) -> dict:
     """The value table's context: its periods, and whether all were asked for."""
     every = "all" in (request.GET.get("periods"), request.POST.get("periods"))
     periods = selectors.indicator_periods(
         indicator=indicator,
         today=timezone.localdate(),
         newest=None if every else PERIODS_SHOWN,
+        as_of=as_of,
     )
     return {"periods": periods, "all_periods": every}
 

@@ -289,17 +289,23 @@ class InitiativeRow:
 
 
 def initiative_rows(
-    *, today: dt.date, initiative_ids: list[int] | None = None
+    *,
+    today: dt.date,
+    initiative_ids: list[int] | None = None,
+    as_of: dt.date | None = None,
 ) -> list[InitiativeRow]:
-    """Every initiative with its deliveries, newest report and indicator flags."""
-    initiatives = Initiative.objects.select_related("sub_goal__goal").annotate(
-        delivery_count=Count("deliveries", filter=Q(deliveries__removed_in_version=""))
-    )
+    """Every initiative with its deliveries, newest report and indicator flags.
+
+    With ``as_of``, as they stood at the end of that day: the roadmap version
+    of the day, the reports made by then, the indicators' status then, and
+    lateness judged on that day (``today`` is then ``as_of``).
+    """
+    initiatives = Initiative.objects.select_related("sub_goal__goal")
     if initiative_ids is not None:
         initiatives = initiatives.filter(id__in=initiative_ids)
-    late = _late_counts(today, initiative_ids)
-    reports = _report_summaries(initiative_ids)
-    flags = _indicator_flags(initiative_ids)
+    counts, late = _delivery_counts(today, _current_deliveries(initiative_ids, as_of))
+    reports = _report_summaries(initiative_ids, as_of)
+    flags = _indicator_flags(initiative_ids, as_of)
     interval = report_interval_months()
     rows = []
     for initiative in initiatives:
@@ -308,7 +314,7 @@ def initiative_rows(
         rows.append(
             InitiativeRow(
                 initiative=initiative,
-                delivery_count=initiative.delivery_count,
+                delivery_count=counts.get(initiative.id, 0),
                 late_count=late.get(initiative.id, 0),
                 latest_report=summary.latest,
                 last_reported_at=last,
@@ -323,27 +329,45 @@ def initiative_rows(
     return rows
 
 
-def _late_counts(today: dt.date, initiative_ids: list[int] | None) -> dict[int, int]:
-    past_due = Delivery.objects.filter(removed_in_version="", end_date__lt=today)
+def _current_deliveries(initiative_ids: list[int] | None, as_of: dt.date | None):
+    """The deliveries in the roadmap now, or at the end of ``as_of``."""
+    source = Delivery.objects.all() if as_of is None else _deliveries_as_of(as_of)
+    deliveries = source.filter(removed_in_version="")
     if initiative_ids is not None:
-        past_due = past_due.filter(initiative_id__in=initiative_ids)
+        deliveries = deliveries.filter(initiative_id__in=initiative_ids)
+    return deliveries
+
+
+def _delivery_counts(
+    today: dt.date, deliveries
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per initiative: its deliveries, and how many of them are late. One query:
+    a few hundred short rows."""
     counts: dict[int, int] = defaultdict(int)
-    for initiative_id, phase, end_date in past_due.values_list(
+    late: dict[int, int] = defaultdict(int)
+    for initiative_id, phase, end_date in deliveries.values_list(
         "initiative_id", "phase", "end_date"
     ):
-        span = phase_span(phase)
-        if delivery_is_late(end_date=end_date, span=span, today=today):
-            counts[initiative_id] += 1
-    return counts
+        counts[initiative_id] += 1
+        if end_date is not None and end_date < today:
+            span = phase_span(phase)
+            if delivery_is_late(end_date=end_date, span=span, today=today):
+                late[initiative_id] += 1
+    return counts, late
 
 
 def _report_order(report: StatusReport) -> tuple:
     return (period_start(report.period) or dt.date.min, report.reported_at)
 
 
-def _report_summaries(initiative_ids: list[int] | None) -> dict[int, ReportSummary]:
-    """Per initiative: the report for the latest period, and when it last reported."""
+def _report_summaries(
+    initiative_ids: list[int] | None, as_of: dt.date | None = None
+) -> dict[int, ReportSummary]:
+    """Per initiative: the report for the latest period, and when it last reported
+    (of the reports made by the end of ``as_of``)."""
     reports = StatusReport.objects.select_related("reported_by")
+    if as_of is not None:
+        reports = reports.filter(reported_at__lt=as_of_cutoff(as_of))
     if initiative_ids is not None:
         reports = reports.filter(initiative_id__in=initiative_ids)
     grouped: dict[int, list[StatusReport]] = defaultdict(list)
@@ -359,14 +383,14 @@ def _report_summaries(initiative_ids: list[int] | None) -> dict[int, ReportSumma
 
 
 def _indicator_flags(
-    initiative_ids: list[int] | None,
+    initiative_ids: list[int] | None, as_of: dt.date | None = None
 ) -> dict[int, list[IndicatorFlag]]:
-    """The indicators each initiative should move, with their newest snapshot."""
-    newest = (
-        ProgressSnapshot.objects.filter(indicator=OuterRef("indicator_id"))
-        .order_by("-as_of", "-computed_at")
-        .values("status")[:1]
-    )
+    """The indicators each initiative should move, with their newest snapshot
+    (at or before ``as_of``)."""
+    snapshots = ProgressSnapshot.objects.filter(indicator=OuterRef("indicator_id"))
+    if as_of is not None:
+        snapshots = snapshots.filter(as_of__lte=as_of)
+    newest = snapshots.order_by("-as_of", "-computed_at").values("status")[:1]
     links = (
         IndicatorContribution.objects.annotate(status=Subquery(newest))
         .select_related("indicator")
@@ -396,15 +420,20 @@ class CouncilWarnings:
 
 
 def council_warnings(
-    *, today: dt.date, rows: list[InitiativeRow] | None = None
+    *,
+    today: dt.date,
+    rows: list[InitiativeRow] | None = None,
+    as_of: dt.date | None = None,
 ) -> CouncilWarnings:
-    """What the council needs to see: late deliveries, doubtful greens, no reports.
+    """What the council needs to see: late deliveries, doubtful greens, no reports
+    (as of the end of ``as_of``, when given).
 
     Pass the ``initiative_rows`` already read to save their queries.
     """
-    rows = initiative_rows(today=today) if rows is None else rows
+    rows = initiative_rows(today=today, as_of=as_of) if rows is None else rows
+    deliveries = delivery_rows(today=today, as_of=as_of)
     return CouncilWarnings(
-        late_deliveries=[row for row in delivery_rows(today=today) if row.is_late],
+        late_deliveries=[row for row in deliveries if row.is_late],
         green_but_worsening=[row for row in rows if row.green_but_worsening],
         overdue_reports=[row for row in rows if row.report_overdue],
     )
@@ -430,27 +459,29 @@ class InitiativeDetail:
     report_history: list
 
 
-def initiative_detail(*, initiative: Initiative, today: dt.date) -> InitiativeDetail:
-    """One initiative with its deliveries, reports (newest period first) and history."""
-    (row,) = initiative_rows(today=today, initiative_ids=[initiative.id])
-    reports = sorted(
-        StatusReport.objects.filter(initiative=initiative).select_related(
-            "reported_by"
-        ),
-        key=_report_order,
-        reverse=True,
-    )
-    history = list(
-        StatusReport.history.filter(initiative_id=initiative.id)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
+def initiative_detail(
+    *, initiative: Initiative, today: dt.date, as_of: dt.date | None = None
+) -> InitiativeDetail:
+    """One initiative with its deliveries, reports (newest period first) and
+    history; with ``as_of``, as they stood at the end of that day."""
+    (row,) = initiative_rows(today=today, initiative_ids=[initiative.id], as_of=as_of)
+    reports = StatusReport.objects.filter(initiative=initiative)
+    history = StatusReport.history.filter(initiative_id=initiative.id)
+    if as_of is not None:
+        reports = reports.filter(reported_at__lt=as_of_cutoff(as_of))
+        history = history.filter(history_date__lt=as_of_cutoff(as_of))
     return InitiativeDetail(
         initiative=initiative,
         row=row,
-        deliveries=delivery_rows(today=today, initiative=initiative),
-        reports=reports,
-        report_history=history,
+        deliveries=delivery_rows(today=today, initiative=initiative, as_of=as_of),
+        reports=sorted(
+            reports.select_related("reported_by"), key=_report_order, reverse=True
+        ),
+        report_history=list(
+            history.select_related("history_user").order_by(
+                "-history_date", "-history_id"
+            )
+        ),
     )
 
 

@@ -176,12 +176,18 @@ def roadmap_import_detail(request, pk: int):
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def initiative_list(request):
-    today = _today()
-    rows = selectors.initiative_rows(today=today)
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        return as_of_error_page(request, exc)
+    day = as_of or _today()
+    rows = selectors.initiative_rows(today=day, as_of=as_of)
     ctx = {
         "rows": rows,
-        "warnings": selectors.council_warnings(today=today, rows=rows),
+        "warnings": selectors.council_warnings(today=day, rows=rows, as_of=as_of),
         "interval_months": selectors.report_interval_months(),
+        "as_of": day,
+        "as_of_chosen": as_of is not None,
     }
     return render(request, "initiatives/list.html", ctx)
 
@@ -189,10 +195,19 @@ def initiative_list(request):
 @require_GET
 @role_required(*DASHBOARD_READERS)
 def initiative_detail(request, code: str):
+    try:
+        as_of = as_of_from(request.GET)
+    except AsOfError as exc:
+        return as_of_error_page(request, exc)
     initiative = selectors.initiative_get_for_user(user=request.user, code=code)
+    day = as_of or _today()
     ctx = {
-        "detail": selectors.initiative_detail(initiative=initiative, today=_today()),
+        "detail": selectors.initiative_detail(
+            initiative=initiative, today=day, as_of=as_of
+        ),
         "interval_months": selectors.report_interval_months(),
+        "as_of": day,
+        "as_of_chosen": as_of is not None,
     }
     return render(request, "initiatives/detail.html", ctx)
 

@@ -116,6 +116,7 @@ def plan_adjust(
             fields=fields,
             change_reason=reason.strip(),
             effective_from=decision.decided_on,
+            decision_id=decision.pk,
         )
     if initiative is not None:
         initiative.priority = priority

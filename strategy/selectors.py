@@ -1,8 +1,9 @@
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -107,6 +108,107 @@ def indicator_scores_as_of(
         ProgressSnapshot, "indicator", as_of=as_of, owners=owners
     ).values_list("indicator_id", "status", "score")
     return {pk: (status, score) for pk, status, score in rows}
+
+
+def goals_behind_indicator_ids() -> list[int]:
+    """The indicators of goals whose newest roll-up was computed before one of
+    their indicators' newest snapshots (or that have none): a roll-up left
+    behind, which the sweep makes good by recomputing them."""
+    snapshot = (
+        ProgressSnapshot.objects.filter(indicator__goal=OuterRef("pk"))
+        .order_by("-computed_at")
+        .values("computed_at")[:1]
+    )
+    rollup = (
+        GoalProgress.objects.filter(goal=OuterRef("pk"))
+        .order_by("-computed_at")
+        .values("computed_at")[:1]
+    )
+    behind = Goal.objects.annotate(
+        snapshot=Subquery(snapshot), rollup=Subquery(rollup)
+    ).filter(
+        Q(snapshot__gt=F("rollup")) | Q(rollup__isnull=True, snapshot__isnull=False)
+    )
+    return list(
+        Indicator.objects.filter(goal__in=behind)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def goal_rollup_rows(*, goal_ids: list[int]) -> dict[int, list[tuple[dt.date, str]]]:
+    """Each goal's roll-ups as ``(as_of, fingerprint)``, by day and then as
+    computed (the last of a day is the one read). One query."""
+    rows = (
+        GoalProgress.objects.filter(goal_id__in=goal_ids)
+        .order_by("goal_id", "as_of", "computed_at", "pk")
+        .values_list("goal_id", "as_of", "inputs_fingerprint")
+    )
+    found: dict[int, list[tuple[dt.date, str]]] = {}
+    for goal_id, day, key in rows:
+        found.setdefault(goal_id, []).append((day, key))
+    return found
+
+
+ScoreRow = tuple[int, dt.date, str, float | None]
+
+
+def indicator_score_rows(
+    *, goal_ids: list[int], since: dt.date | None, until: dt.date
+) -> list[ScoreRow]:
+    """``(indicator, as_of, status, score)`` of these goals' indicators'
+    snapshots up to ``until``, by day and then as computed: from ``since`` on,
+    and before it each indicator's newest (with ``since`` None, all). Two
+    queries at most; no JSON decoded."""
+    fields = ("indicator_id", "as_of", "status", "score")
+    members = Q(indicator__goal_id__in=goal_ids)
+    rows: list[ScoreRow] = []
+    later = ProgressSnapshot.objects.filter(members, as_of__lte=until)
+    if since is not None:
+        before = newest_as_of(
+            ProgressSnapshot,
+            "indicator",
+            as_of=since - dt.timedelta(days=1),
+            owners=Q(goal_id__in=goal_ids),
+        )
+        rows += list(before.values_list(*fields))
+        later = later.filter(as_of__gte=since)
+    rows += list(later.order_by("as_of", "computed_at", "pk").values_list(*fields))
+    return rows
+
+
+class IndicatorScores:
+    """Indicators' ``(status, score)`` on any day, from their snapshots' rows
+    (``indicator_score_rows``): the newest at or before the day."""
+
+    def __init__(self, rows: list[ScoreRow]):
+        self._days: dict[int, list[dt.date]] = {}
+        self._values: dict[int, list[tuple[str, float | None]]] = {}
+        for pk, day, status, score in rows:
+            days = self._days.setdefault(pk, [])
+            values = self._values.setdefault(pk, [])
+            if days and days[-1] == day:
+                values[-1] = (status, score)  # computed later the same day
+            else:
+                days.append(day)
+                values.append((status, score))
+
+    def at(self, day: dt.date) -> dict[int, tuple[str, float | None]]:
+        found = {}
+        for pk, days in self._days.items():
+            i = bisect.bisect_right(days, day)
+            if i:
+                found[pk] = self._values[pk][i - 1]
+        return found
+
+    def days_between(self, after: dt.date | None, until: dt.date) -> set[dt.date]:
+        """Days in ``(after, until]`` on which some indicator has a snapshot."""
+        return {
+            day
+            for days in self._days.values()
+            for day in days
+            if (after is None or day > after) and day <= until
+        }
 
 
 def goal_progress_as_of(*, as_of: dt.date | None = None) -> dict[str, GoalProgress]:

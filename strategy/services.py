@@ -12,14 +12,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from core.asof import fingerprint, last_fingerprints
+from core.asof import NewestKeys, fingerprint
 from core.upsert import UpsertCounts, upsert
 from indicators.snapshots import METHOD_VERSION, snapshots_record
 
 from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
 from .rollup import goal_rollup
 from .seed import Seed, SeedGoal
-from .selectors import goal_indicator_ids, indicator_scores_as_of
+from .selectors import (
+    IndicatorScores,
+    goal_indicator_ids,
+    goal_rollup_rows,
+    indicator_score_rows,
+)
 
 
 def strategy_load_seed(*, seed: Seed, counts: UpsertCounts) -> dict[str, SubGoal]:
@@ -88,17 +93,28 @@ class RecomputeCounts:
     goals_created: int
 
 
+@transaction.atomic
 def progress_recompute(
-    *, indicator_ids: Iterable[int], as_of: dt.date | None = None
+    *, indicator_ids: Iterable[int], as_of: dt.date | None = None, full: bool = False
 ) -> RecomputeCounts:
-    """Recompute these indicators as of a date (default today), then their goals.
+    """Bring these indicators' snapshots and their goals' roll-ups up to a date
+    (default today): a row for every day their inputs changed since their
+    newest one (with ``full``, since the beginning).
 
-    Idempotent: indicator snapshots and goal roll-ups are written only where
-    their inputs changed. A fixed number of queries however many indicators.
+    One transaction: a worker killed between the snapshots and the roll-up
+    leaves neither, so no goal is ever behind its indicators, and a lost
+    message is made good by the sweep (the snapshots are then missing too).
+    Idempotent: rows are written only where their inputs changed. A fixed
+    number of queries however many indicators.
     """
     as_of = as_of or timezone.localdate()
-    recorded = snapshots_record(indicator_ids=indicator_ids, as_of=as_of)
-    goals_created = goal_progress_record(goal_ids=recorded.goal_ids, as_of=as_of)
+    recorded = snapshots_record(indicator_ids=indicator_ids, as_of=as_of, full=full)
+    goals_created = goal_progress_record(
+        goal_ids=recorded.goal_ids,
+        as_of=as_of,
+        changed_days=recorded.goal_days,
+        full=full,
+    )
     return RecomputeCounts(
         snapshots_created=recorded.created,
         snapshots_unchanged=recorded.unchanged,
@@ -106,21 +122,23 @@ def progress_recompute(
     )
 
 
-def progress_history_recompute(
-    *, indicator_ids: Iterable[int], days: Iterable[dt.date]
-) -> None:
-    """Recompute as of each of these days in turn (a history for as-of views)."""
-    ids = list(indicator_ids)
-    for day in days:
-        progress_recompute(indicator_ids=ids, as_of=day)
-
-
 @transaction.atomic
-def goal_progress_record(*, goal_ids: list[int], as_of: dt.date) -> int:
-    """Roll up these goals' indicator snapshots as of a date; return rows written.
+def goal_progress_record(
+    *,
+    goal_ids: list[int],
+    as_of: dt.date,
+    changed_days: dict[int, set[dt.date]] | None = None,
+    full: bool = False,
+) -> int:
+    """Roll up these goals' indicator snapshots up to a date; return rows written.
 
-    Idempotent like the indicator snapshots: a row only when the inputs
-    fingerprint differs from the goal's newest one for that date.
+    A roll-up for ``as_of``, for every day since the goal's newest roll-up on
+    which one of its indicators has a snapshot, and for every day in
+    ``changed_days`` (where the caller wrote snapshots, however early) and
+    every later day the goal has a roll-up for (which may now miss one of
+    them); with ``full``, for every day. Idempotent like the indicator
+    snapshots: a row only where the inputs fingerprint differs from the
+    goal's newest one at or before that day. A fixed number of queries.
     """
     if not goal_ids:
         return 0
@@ -135,21 +153,87 @@ def goal_progress_record(*, goal_ids: list[int], as_of: dt.date) -> int:
     )
     computed_at = timezone.now()
     members = goal_indicator_ids(goal_ids=goal_ids)
-    scores = indicator_scores_as_of(goal_ids=goal_ids, as_of=as_of)
-    previous = last_fingerprints(
-        GoalProgress, "goal_id", owner_ids=goal_ids, as_of=as_of
+    rollups = goal_rollup_rows(goal_ids=goal_ids)
+    plans = {
+        goal_id: _RollupPlan(
+            rollups.get(goal_id, []), (changed_days or {}).get(goal_id, set()), as_of
+        )
+        for goal_id in goal_ids
+    }
+    starts = [plan.reads_from() for plan in plans.values()]
+    first_day = None if full or None in starts else min(d for d in starts if d)
+    last_day = max(plan.last_day() for plan in plans.values())
+    scores = IndicatorScores(
+        indicator_score_rows(goal_ids=goal_ids, since=first_day, until=last_day)
     )
     new_rows = []
-    for goal_id in goal_ids:
-        inputs = [_snapshot_input(pk, scores) for pk in members.get(goal_id, [])]
+    for goal_id, plan in plans.items():
+        new_rows += _goal_rows(
+            goal_id,
+            members.get(goal_id, []),
+            plan.days(scores, full=full),
+            plan.rollups,
+            scores,
+            computed_at,
+        )
+    GoalProgress.objects.bulk_create(new_rows)
+    return len(new_rows)
+
+
+class _RollupPlan:
+    """Which days one goal is rolled up for."""
+
+    def __init__(
+        self, rollups: list[tuple[dt.date, str]], changed: set[dt.date], as_of: dt.date
+    ):
+        self.rollups, self.changed, self.as_of = rollups, changed, as_of
+        self.newest = max((d for d, _key in rollups if d <= as_of), default=None)
+
+    def reads_from(self) -> dt.date | None:
+        """The first day whose snapshots matter; None: from the beginning."""
+        if self.newest is None:
+            return None
+        return min([self.newest + dt.timedelta(days=1), *self.changed])
+
+    def last_day(self) -> dt.date:
+        return max([self.as_of, *(d for d, _key in self.rollups)])
+
+    def days(self, scores: "IndicatorScores", *, full: bool) -> list[dt.date]:
+        since = None if full else self.newest
+        earliest = dt.date.min if full else min(self.changed, default=self.as_of)
+        return sorted(
+            {
+                self.as_of,
+                *self.changed,
+                *(d for d, _key in self.rollups if d >= earliest),
+                *scores.days_between(since, self.as_of),
+            }
+        )
+
+
+def _goal_rows(
+    goal_id: int,
+    members: list[int],
+    days: list[dt.date],
+    rollups: list[tuple[dt.date, str]],
+    scores: IndicatorScores,
+    computed_at: dt.datetime,
+) -> list[GoalProgress]:
+    """The roll-ups to write for one goal, day by day."""
+    rows: list[GoalProgress] = []
+    newest = NewestKeys(rollups)
+    for day in days:
+        current = scores.at(day)
+        inputs = [_snapshot_input(pk, current) for pk in members]
         key = fingerprint(METHOD_VERSION, inputs)
-        if previous.get(goal_id) == key:
+        if newest.at(day) == key:
             continue
+        newest.wrote(key)
         rollup = goal_rollup([(status, score) for _pk, status, score in inputs])
-        new_rows.append(
+        rows.append(
             GoalProgress(
                 goal_id=goal_id,
-                as_of=as_of,
+                as_of=day,
                 computed_at=computed_at,
                 inputs_fingerprint=key,
                 status=rollup.status,
@@ -157,8 +241,7 @@ def goal_progress_record(*, goal_ids: list[int], as_of: dt.date) -> int:
                 counts=rollup.counts,
             )
         )
-    GoalProgress.objects.bulk_create(new_rows)
-    return len(new_rows)
+    return rows
 
 
 def _snapshot_input(pk: int, scores: dict) -> tuple[int, str, float | None]:

@@ -50,3 +50,12 @@ def redis_cache(url: str, prefix: str) -> dict:
             },
         }
     }
+
+
+def clock_at(moment):
+    """The clock stands at ``moment`` (an aware datetime) for every
+    ``timezone.now()``, ``localdate()`` and history date: a write recorded in
+    the past, as the as-of tests need."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)

@@ -36,7 +36,8 @@ from indicators.models import (
     ProgressSnapshot,
     ValueImport,
 )
-from indicators.tasks import progress_recompute_task
+from indicators.snapshots import indicators_needing_recompute, snapshots_record
+from indicators.tasks import progress_recompute_task, progress_sweep_task
 from strategy.models import GoalProgress
 from strategy.services import progress_recompute
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
@@ -179,16 +180,12 @@ def progress_results() -> tuple[list[dict], list[dict]]:
 
 @pytest.mark.real_services
 @pytest.mark.parametrize(
-    ("point", "committed_before_kill"),
-    [("snapshots_written", 0), ("goals_rollup", 24)],
+    "point",
+    ["snapshots_written", "goals_rollup"],
     ids=["inside-the-snapshot-transaction", "before-the-goal-roll-up"],
 )
 def test_a_recompute_killed_midway_runs_again_to_the_undisturbed_result(
-    real_workers,
-    broker,
-    tmp_path,
-    point,
-    committed_before_kill,
+    real_workers, broker, tmp_path, point
 ):
     ids = progress_inputs()
     as_of = timezone.localdate()
@@ -199,7 +196,9 @@ def test_a_recompute_killed_midway_runs_again_to_the_undisturbed_result(
     held = workers.kill_when_held()
     if point == "snapshots_written":
         assert held["rows"] == 24  # all written, then the worker died
-    assert ProgressSnapshot.objects.count() == committed_before_kill
+    # Snapshots and roll-ups commit together (issue 21): killed before the
+    # roll-up, the snapshots are gone too, so no goal is left behind.
+    assert not ProgressSnapshot.objects.exists()
     assert not GoalProgress.objects.exists()
 
     workers.restart(broker, held)
@@ -208,18 +207,57 @@ def test_a_recompute_killed_midway_runs_again_to_the_undisturbed_result(
         "the redelivered recompute",
     )
     disturbed = progress_results()
-
-    # The same inputs, computed again here without any interruption.
-    ProgressSnapshot.objects.all().delete()
-    GoalProgress.objects.all().delete()
-    progress_recompute(indicator_ids=ids, as_of=as_of)
-    undisturbed = progress_results()
-
+    undisturbed = undisturbed_results(ids, as_of)
     assert disturbed == undisturbed  # one row per indicator and per goal, equal
     snapshots, goals = undisturbed
     assert [s["indicator_id"] for s in snapshots] == sorted(ids)
     assert len(goals) == 3
     assert len({s["status"] for s in snapshots}) >= 3  # not a trivial comparison
+
+
+def undisturbed_results(ids: list[int], as_of) -> tuple[list[dict], list[dict]]:
+    """The same inputs computed again here, without any interruption."""
+    ProgressSnapshot.objects.all().delete()
+    GoalProgress.objects.all().delete()
+    progress_recompute(indicator_ids=ids, as_of=as_of)
+    return progress_results()
+
+
+@pytest.mark.real_services
+def test_a_recompute_killed_before_the_roll_up_and_its_message_lost_is_healed_by_the_sweep(  # noqa: E501
+    real_workers, broker, tmp_path
+):
+    """Issue 21: the goal roll-up was left behind its committed snapshots, and
+    the sweep, which looked at indicators only, queued nothing; a Redis
+    restart without persistence then lost the message for good."""
+    ids = progress_inputs()
+    as_of = timezone.localdate()
+    workers = Workers(real_workers, tmp_path, "goals_rollup")
+    workers.start_held()
+    progress_recompute_task.delay(ids, as_of.isoformat())
+    workers.kill_when_held()
+    broker.delete(QUEUE, *UNACKED)  # Redis restarted with nothing kept
+
+    assert progress_sweep_task() == len(ids)  # beat's sweep, run here
+    workers.start_plain()
+    workers.wait_until(
+        lambda: GoalProgress.objects.count() == 3 and no_message_left(broker),
+        "the recompute the sweep queued",
+    )
+    disturbed = progress_results()
+    assert disturbed == undisturbed_results(ids, as_of)
+
+
+@pytest.mark.django_db
+def test_the_sweep_finds_a_goal_left_behind_its_indicators():
+    """A database left by the earlier code: snapshots committed, the roll-up
+    never written. The indicators look up to date; their goal does not."""
+    ids = progress_inputs()
+    snapshots_record(indicator_ids=ids, as_of=timezone.localdate())
+    assert indicators_needing_recompute() == []
+    assert progress_sweep_task.delay().get() == len(ids)
+    assert GoalProgress.objects.count() == 3
+    assert progress_sweep_task.delay().get() == 0
 
 
 # --- An import ----------------------------------------------------------------

@@ -88,6 +88,17 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+# Seconds. Gunicorn's timeout (config/start-web.sh) must exceed the statement
+# timeout plus two connect timeouts: the health check of a reused connection
+# and a new connect may each wait that long first.
+WEB_TIMEOUT = env.int("WEB_TIMEOUT", default=60)
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+# Below CELERY_TASK_SOFT_TIME_LIMIT, so a task gets a database error it can
+# report rather than being stopped mid-statement.
+WORKER_DATABASE_STATEMENT_TIMEOUT = env.int(
+    "WORKER_DATABASE_STATEMENT_TIMEOUT", default=180
+)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 }
@@ -105,6 +116,17 @@ else:
     # PostgreSQL is picked up again without restarting the web process.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A stuck database answers 503 soon instead of hanging the request until
+    # gunicorn (WEB_TIMEOUT) kills the worker: core.postgresql bounds the
+    # connect, has the server cancel long statements and stops waiting for a
+    # server that does not answer at all. The worker (config/celery.py) takes
+    # WORKER_DATABASE_STATEMENT_TIMEOUT instead; 0 means no limit.
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+    }
+    DATABASES["default"]["STATEMENT_TIMEOUT"] = DATABASE_STATEMENT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and roles --------------------------------------------------------

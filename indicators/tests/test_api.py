@@ -390,6 +390,7 @@ def test_progress_is_404_until_computed_then_json_numbers(key_m1, m1):
     assert {
         "indicator",
         "as_of",
+        "inputs_changed_on",
         "computed_at",
         "status",
         "score",

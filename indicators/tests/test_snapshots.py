@@ -26,6 +26,7 @@ from indicators.snapshots import (
 )
 from strategy.services import progress_recompute
 from tests.factories import GoalFactory, IndicatorFactory, IndicatorValueFactory
+from tests.helpers import clock_at
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,8 @@ def test_recompute_stores_status_and_every_component():
     assert snapshot.status == "substantial_progress"
     assert snapshot.score == 5.0
     assert snapshot.progress_value == pytest.approx(0.1)
-    assert snapshot.as_of == timezone.localdate()
+    # The day its inputs changed: 121 was approved on 15 January 2025.
+    assert snapshot.as_of == dt.date(2025, 1, 15)
     assert snapshot.components["cagr_observed"] == pytest.approx(0.1)
     assert snapshot.components["base_source"] == "baseline"
     assert len(snapshot.inputs_fingerprint) == 64
@@ -122,22 +124,48 @@ def test_indicator_without_values_gets_a_not_available_snapshot():
     assert snapshot.components["reason"] == "no_current_value"
 
 
-def test_as_of_reads_return_the_newest_snapshot_at_or_before_the_date():
+def test_as_of_reads_are_exact_for_every_day_between_changes():
+    """A snapshot for each day the inputs changed: reading "the newest at or
+    before D" gives the status of D's inputs whatever day D is, and however
+    the recomputes happened to run (here: once, long after both changes)."""
     indicator = IndicatorFactory(baseline_value=Decimal(100), baseline_year=2020)
     approved(indicator, 2022, 121, at=JAN_2025)
     approved(indicator, 2023, 90, at=JUN_2025)
-    progress_recompute(indicator_ids=[indicator.pk], as_of=dt.date(2025, 3, 1))
-    progress_recompute(indicator_ids=[indicator.pk], as_of=dt.date(2025, 7, 1))
+    progress_recompute(indicator_ids=[indicator.pk])
 
     def status(day):
         snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=day)
         return snapshot and snapshot.status
 
-    assert status(dt.date(2025, 2, 28)) is None
-    assert status(dt.date(2025, 3, 1)) == "substantial_progress"
-    assert status(dt.date(2025, 6, 30)) == "substantial_progress"
-    assert status(dt.date(2025, 7, 1)) == "deterioration"
+    assert status(dt.date(2025, 1, 14)) is None
+    assert status(dt.date(2025, 1, 15)) == "substantial_progress"
+    assert status(dt.date(2025, 6, 14)) == "substantial_progress"
+    assert status(dt.date(2025, 6, 15)) == "deterioration"
     assert status(dt.date(2030, 1, 1)) == "deterioration"
+    assert sorted(indicator.snapshots.values_list("as_of", flat=True)) == [
+        dt.date(2025, 1, 15),
+        dt.date(2025, 6, 15),
+    ]
+
+
+def test_a_recompute_as_of_a_past_day_writes_that_day_and_the_changes_before():
+    indicator = IndicatorFactory(baseline_value=Decimal(100), baseline_year=2020)
+    approved(indicator, 2022, 121, at=JAN_2025)
+    approved(indicator, 2023, 90, at=JUN_2025)
+    progress_recompute(indicator_ids=[indicator.pk], as_of=dt.date(2025, 3, 1))
+    assert list(indicator.snapshots.values_list("as_of", flat=True)) == [
+        dt.date(2025, 1, 15)
+    ]
+    progress_recompute(indicator_ids=[indicator.pk])
+    assert indicator.snapshots.count() == 2
+
+
+def test_the_next_days_run_writes_nothing_when_nothing_changed():
+    indicator = indicator_with_series()
+    progress_recompute(indicator_ids=[indicator.pk])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    counts = progress_recompute(indicator_ids=[indicator.pk], as_of=tomorrow)
+    assert counts.snapshots_created == counts.goals_created == 0
 
 
 def _queries_for(n: int) -> int:
@@ -248,7 +276,8 @@ def test_command_recomputes_one_indicator_as_of_a_date(capsys):
     indicator = indicator_with_series(code="IND-X")
     other = indicator_with_series()
     call_command("recompute_progress", "--indicator", "IND-X", "--as-of", "2025-02-01")
-    assert indicator.snapshots.get().as_of == dt.date(2025, 2, 1)
+    # Its inputs last changed on 15 January, when 121 was approved.
+    assert indicator.snapshots.get().as_of == dt.date(2025, 1, 15)
     assert not other.snapshots.exists()
     assert "1 new snapshots" in capsys.readouterr().out
 
@@ -356,11 +385,23 @@ def _target_as_of(indicator, day: dt.date) -> dict:
 
 def test_targets_in_force_follow_the_effective_date(secretariat):
     indicator = IndicatorFactory(target_value=Decimal(80))
-    _target_change(indicator, secretariat, 90, dt.date(2026, 1, 1))
-    before = _target_as_of(indicator, dt.date(2025, 6, 1))
-    after = _target_as_of(indicator, dt.date(2026, 6, 1))
+    with clock_at(JAN_2025):
+        _target_change(indicator, secretariat, 90, dt.date(2025, 6, 1))
+    before = _target_as_of(indicator, dt.date(2025, 5, 31))
+    after = _target_as_of(indicator, dt.date(2025, 6, 1))
     assert (before["target_value"], after["target_value"]) == (80, 90)
     assert before["target_year"] == after["target_year"] == 2030
+
+
+def test_a_backdated_change_counts_from_the_day_it_was_recorded(secretariat):
+    """What the system held that day: a page as of a meeting date shows what
+    the meeting saw, even if a change recorded later says it applied then."""
+    with clock_at(JAN_2025):
+        indicator = IndicatorFactory(target_value=Decimal(80))
+    with clock_at(JUN_2025):
+        _target_change(indicator, secretariat, 90, dt.date(2025, 1, 1))
+    assert _target_as_of(indicator, dt.date(2025, 3, 1))["target_value"] == 80
+    assert _target_as_of(indicator, dt.date(2025, 6, 15))["target_value"] == 90
 
 
 def test_targets_before_every_change_are_the_first_recorded_changes_previous(
@@ -370,8 +411,9 @@ def test_targets_before_every_change_are_the_first_recorded_changes_previous(
     applies what the first recorded change replaced (80), not what the change
     that takes effect first replaced (90)."""
     indicator = IndicatorFactory(target_value=Decimal(80))
-    _target_change(indicator, secretariat, 90, dt.date(2026, 6, 1))
-    _target_change(indicator, secretariat, 95, dt.date(2026, 1, 1))
-    assert _target_as_of(indicator, dt.date(2025, 6, 1))["target_value"] == 80
-    assert _target_as_of(indicator, dt.date(2026, 3, 1))["target_value"] == 95
-    assert _target_as_of(indicator, dt.date(2026, 7, 1))["target_value"] == 90
+    with clock_at(JAN_2025):
+        _target_change(indicator, secretariat, 90, dt.date(2025, 9, 1))
+        _target_change(indicator, secretariat, 95, dt.date(2025, 3, 1))
+    assert _target_as_of(indicator, dt.date(2025, 2, 1))["target_value"] == 80
+    assert _target_as_of(indicator, dt.date(2025, 4, 1))["target_value"] == 95
+    assert _target_as_of(indicator, dt.date(2025, 10, 1))["target_value"] == 90

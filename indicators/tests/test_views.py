@@ -19,8 +19,9 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 # Session, user, roles and page queries; the point is that it does not grow.
 MAX_QUERIES = 10
-# The detail page also reads its snapshot, official series and provisional values.
-DETAIL_MAX_QUERIES = MAX_QUERIES + 3
+# The detail page also reads its snapshot, official series and provisional values,
+# and its definition's saved history and target changes (as they apply).
+DETAIL_MAX_QUERIES = MAX_QUERIES + 5
 
 
 PAGES = [

@@ -79,20 +79,25 @@ def test_goal_progress_is_written_once_per_change_and_read_as_of():
     snapshot(second, dt.date(2025, 1, 1), "deterioration", -3.0)
     march, june = dt.date(2025, 3, 1), dt.date(2025, 6, 1)
 
+    # A roll-up for the day its indicators' snapshots changed, not for March.
     assert goal_progress_record(goal_ids=[goal.pk], as_of=march) == 1
     assert goal_progress_record(goal_ids=[goal.pk], as_of=march) == 0
     snapshot(second, dt.date(2025, 5, 1), "moderate_progress", 2.0)
     assert goal_progress_record(goal_ids=[goal.pk], as_of=june) == 1
+    assert list(goal.progress.order_by("as_of").values_list("as_of", flat=True)) == [
+        dt.date(2025, 1, 1),
+        dt.date(2025, 5, 1),
+    ]
 
-    assert goal_progress_as_of(as_of=dt.date(2025, 2, 1)) == {}
-    in_april = goal_progress_as_of(as_of=dt.date(2025, 4, 1))["M1"]
+    assert goal_progress_as_of(as_of=dt.date(2024, 12, 31)) == {}
+    in_april = goal_progress_as_of(as_of=dt.date(2025, 4, 30))["M1"]
     assert in_april.score == pytest.approx(0.5)
     assert in_april.status == "moderate_progress"
-    in_june = goal_progress_as_of(as_of=june)["M1"]
-    assert in_june.score == pytest.approx(3.0)
-    assert in_june.status == "substantial_progress"
-    assert in_june.counts["substantial_progress"] == 1
-    assert in_june.counts["moderate_progress"] == 1
+    in_may = goal_progress_as_of(as_of=dt.date(2025, 5, 1))["M1"]
+    assert in_may.score == pytest.approx(3.0)
+    assert in_may.status == "substantial_progress"
+    assert in_may.counts["substantial_progress"] == 1
+    assert in_may.counts["moderate_progress"] == 1
 
 
 @pytest.mark.django_db

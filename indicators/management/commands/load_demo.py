@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
-from indicators.demo import DemoConflict, demo_load, demo_progress_days
+from indicators.demo import DemoConflict, demo_load
 from indicators.models import Indicator
-from strategy.services import progress_history_recompute
+from strategy.services import progress_recompute
 
 
 class Command(BaseCommand):
@@ -18,11 +17,13 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 counts = demo_load()
-                progress_history_recompute(
+                # A snapshot and a goal roll-up for every day an approval
+                # changed the inputs: as-of pages show the past exactly.
+                progress_recompute(
                     indicator_ids=Indicator.objects.filter(is_demo=True).values_list(
                         "pk", flat=True
                     ),
-                    days=demo_progress_days(today=timezone.localdate()),
+                    full=True,
                 )
         except DemoConflict as exc:
             raise CommandError(str(exc)) from None
