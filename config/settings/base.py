@@ -252,6 +252,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "indicators.progress_recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Lockout bursts, key misuse, keys about to expire: to the log, hourly.
+    "security-report": {
+        "task": "core.security_report",
+        "schedule": crontab(minute=5),
+        "kwargs": {"hours": 1},
+        "options": {"expires": 3000},
+    },
 }
 
 # --- REST framework ---------------------------------------------------------
