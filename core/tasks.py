@@ -5,6 +5,7 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from .audit_chain import audit_seal
 from .security_report import report_lines, security_report
 from .services import health_ping_record
 
@@ -26,3 +27,10 @@ def security_report_task(hours: float = 1.0) -> bool:
     level = logging.WARNING if report.alarming or report.keys_expiring else logging.INFO
     logger.log(level, "\n".join(report_lines(report)))
     return report.alarming
+
+
+@shared_task(name="core.audit_seal", ignore_result=True)
+def audit_seal_task() -> int:
+    """Seal settled history rows and security events into their hash chains
+    (beat, every minute); idempotent. Returns how many rows it sealed."""
+    return sum(audit_seal().values())

@@ -164,6 +164,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 API_KEY_LIFETIME_DAYS = env.int("API_KEY_LIFETIME_DAYS", default=365)
 API_KEY_ROTATION_GRACE_DAYS = env.int("API_KEY_ROTATION_GRACE_DAYS", default=7)
 API_KEY_EXPIRY_WARNING_DAYS = env.int("API_KEY_EXPIRY_WARNING_DAYS", default=30)
+# The audit trail's chains seal rows once they are this old: longer than any
+# transaction may run (tasks stop at 300 s), so no row is still to come below.
+AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=600)
 
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
@@ -251,6 +254,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "progress-nightly": {
         "task": "indicators.progress_recompute_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # The audit trail's hash chains (core.audit_chain) take in settled rows.
+    "audit-seal": {
+        "task": "core.audit_seal",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Lockout bursts, key misuse, keys about to expire: to the log, hourly.
     "security-report": {
