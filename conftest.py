@@ -60,6 +60,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    """Login and throttle counts start afresh in every test: the tests share
+    one client address, and the anonymous rate would otherwise be spent by
+    the tests before."""
+    from django.core.cache import cache
+
+    from core.security import counters
+
+    cache.clear()
+    counters.reset()
+    yield
+    cache.clear()
+    counters.reset()
+
+
 @pytest.fixture
 def real_strategy(db):
     """The real strategy from the project's seed file."""

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .forms import LockoutAdminAuthenticationForm
-from .models import AuthEvent, HealthPing, Organisation, User
+from .models import AuditChain, AuditSeal, AuthEvent, HealthPing, Organisation, User
 
 # The admin's own login page obeys the same lockout as the site's.
 admin.site.login_form = LockoutAdminAuthenticationForm
@@ -40,3 +40,15 @@ class AuthEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("username", "address")
     date_hierarchy = "at"
+
+
+@admin.register(AuditChain)
+class AuditChainAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "head_row_id", "head_digest", "sealed_at")
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("chain", "row_id", "digest")
+    list_filter = ("chain",)
+    list_select_related = ("chain",)

@@ -6,7 +6,9 @@ DRF imports this module while it reads its settings, so it must not import
 
 import hashlib
 import logging
+import time
 from datetime import timedelta
+from typing import NoReturn
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,10 +21,13 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 from .inputs import json_with_controls
-from .models import ApiKey
+from .models import ApiKey, AuthEvent, AuthEventKind
 from .roles import Role, user_has_role
+from .security import address_bucket, client_address, counters
 
 logger = logging.getLogger(__name__)
 
@@ -44,22 +49,22 @@ class ApiKeyAuthentication(BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed(
-                _("Send the header as 'Authorization: Token <key>'.")
-            )
+            refused(request, _("Send the header as 'Authorization: Token <key>'."))
         try:
             raw_key = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
+            refused(request, _("Invalid API key."))
         key = (
             ApiKey.objects.select_related("user", "owner")
             .filter(key_hash=api_key_hash(raw_key))
             .first()
         )
         if key is None or not key.user.is_active:
-            raise exceptions.AuthenticationFailed(_("Invalid API key."))
+            # Only as much as a key's public prefix: never a guess whole.
+            shown = raw_key[: len(KEY_PREFIX) + 6] if len(raw_key) > 20 else ""
+            refused(request, _("Invalid API key."), prefix=shown)
         if refusal := key_refusal(key, timezone.now()):
-            raise exceptions.AuthenticationFailed(refusal)
+            refused(request, refusal, key=key)
         self._record_use(key)
         return key.user, key
 
@@ -74,6 +79,120 @@ class ApiKeyAuthentication(BaseAuthentication):
         if key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION:
             return
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+
+
+def refused(
+    request, message: str, *, key: ApiKey | None = None, prefix: str = ""
+) -> NoReturn:
+    """Refuse a request's credentials (401), as a security event; counted like
+    an anonymous request first, so that guessing keys is throttled (429) and
+    cannot fill the security log faster than the rate."""
+    unauthenticated_throttle(request)
+    address = client_address(request)
+    revoked = key is not None and key.revoked_at is not None
+    AuthEvent.objects.create(
+        kind=AuthEventKind.API_KEY_REVOKED if revoked else AuthEventKind.API_KEY_FAILED,
+        user=key.user if key is not None else None,
+        username=key.name if key is not None else "",
+        address=address,
+        detail=(f"{key.prefix}…: " if key is not None else prefix and f"{prefix}…: ")
+        + str(message)[:250],
+    )
+    raise exceptions.AuthenticationFailed(message)
+
+
+class UnauthenticatedThrottle(BaseAuthentication):
+    """The last authentication class: a request that no other class
+    authenticated is counted against the ``anon`` rate by its address, before
+    any permission refuses it (DRF would check throttles only after the
+    permissions, so anonymous and failed requests were never throttled)."""
+
+    def authenticate(self, request):
+        unauthenticated_throttle(request)
+        return None
+
+
+def unauthenticated_throttle(request) -> None:
+    """429 for an address over the ``anon`` rate of unauthenticated requests;
+    the first refusal of a window is a security event."""
+    throttle = AnonRateThrottle()
+    if throttle.allow_request(request, None):
+        return
+    if throttle.first_refusal:
+        AuthEvent.objects.create(
+            kind=AuthEventKind.AUTH_THROTTLED,
+            address=client_address(request),
+            detail=f"over {throttle.rate} without valid credentials",
+        )
+    raise exceptions.Throttled(wait=throttle.wait())
+
+
+class SharedRateThrottle(BaseThrottle):
+    """A rate limit kept in atomic counters of the shared cache.
+
+    DRF's own throttles read a list of times from the cache and write it back,
+    so parallel requests each saw room for themselves (8 clients got 1,422
+    requests through a 1,200/min limit). Here each request adds one to its
+    window's counter (``core.security.counters``) and is let through only if
+    the count, with the previous window weighted by how much of it still lies
+    within the last period, is within the rate; a refused request is taken
+    off again. When the cache fails, requests are let through (fail open).
+    """
+
+    scope = ""
+
+    def __init__(self) -> None:
+        self.rate = str(api_settings.DEFAULT_THROTTLE_RATES[self.scope])
+        self.num_requests, self.duration = rate_parse(self.rate)
+        self.first_refusal = False
+        self._wait = 0.0
+
+    def ident(self, request) -> str:
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        now = time.time()
+        window = int(now // self.duration)
+        key = f"throttle:{self.scope}:{self.ident(request)}:"
+        count = counters.add(
+            f"{key}{window}", 1, window=2 * self.duration, fail_open=True
+        )
+        if count is None:
+            return True
+        previous = counters.get(f"{key}{window - 1}", fail_open=True) or 0
+        elapsed = now / self.duration - window
+        if previous * (1 - elapsed) + count <= self.num_requests:
+            return True
+        counters.add(f"{key}{window}", -1, window=2 * self.duration, fail_open=True)
+        refusals = counters.add(
+            f"{key}{window}:refused", 1, window=2 * self.duration, fail_open=True
+        )
+        self.first_refusal = refusals == 1
+        self._wait = (1 - elapsed) * self.duration
+        return False
+
+    def wait(self) -> float:
+        return max(1.0, self._wait)
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """``"1200/minute"`` → (1200, 60): DRF's rate format (s, m, h, d)."""
+    number, period = rate.split("/")
+    return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+
+
+class UserRateThrottle(SharedRateThrottle):
+    scope = "user"
+
+    def ident(self, request) -> str:
+        return str(request.user.pk)
+
+
+class AnonRateThrottle(SharedRateThrottle):
+    scope = "anon"
+
+    def ident(self, request) -> str:
+        return address_bucket(client_address(request))
 
 
 def key_refusal(key: ApiKey, now) -> str:

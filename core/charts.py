@@ -83,6 +83,28 @@ def _plotly_separators() -> str:
     )
 
 
+# Plotly reads a subset of HTML in every text it draws (titles, legends, axis
+# and tick labels, hover text): an indicator named '<a href="…">' became a live
+# link in the chart. Every string of a figure is therefore escaped to plain
+# text, except the hover and text templates, which this code writes itself
+# (values enter them through %{…}, escaped as data).
+TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate"})
+
+
+def plain_text(value, key: str = ""):
+    """The figure (or part of it) with ``&``, ``<`` and ``>`` in its strings
+    as entities, which Plotly shows as the characters themselves."""
+    if isinstance(value, str):
+        if key in TEMPLATE_KEYS:
+            return value
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(value, dict):
+        return {k: plain_text(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_text(item, key) for item in value]
+    return value
+
+
 def _has_points(trace: dict) -> bool:
     return any(len(trace.get(key) or ()) for key in ("x", "y", "values"))
 
@@ -105,7 +127,7 @@ def chart_view(
         # Axis ticks and hover values as the language writes numbers (12,5).
         separators=_plotly_separators(),
     )
-    data = figure.to_dict()
+    data = plain_text(figure.to_dict())
     return ChartView(
         chart_id=chart_id,
         title=title,

@@ -135,10 +135,15 @@ class AuthEventKind(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOCKED_OUT = "locked_out", _("Locked out")
     ROLES_CHANGED = "roles_changed", _("Roles changed")
+    API_KEY_FAILED = "api_key_failed", _("API key refused")
+    API_KEY_REVOKED = "api_key_revoked", _("Revoked API key used")
+    AUTH_THROTTLED = "auth_throttled", _("Failed authentication throttled")
+    CACHE_UNAVAILABLE = "cache_unavailable", _("Cache unavailable")
 
 
 class AuthEvent(models.Model):
-    """Security log: logins, logouts, failures, lockouts and role changes."""
+    """Security log: logins, logouts, failures, lockouts, role changes, refused
+    and revoked API keys, throttled failed authentication, cache outages."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=AuthEventKind.choices)
     username = models.CharField(_("username"), max_length=150, blank=True)
@@ -167,3 +172,47 @@ class AuthEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class AuditChain(models.Model):
+    """A hash chain over one table's rows (``core.audit_chain``): how far it
+    is sealed, and the content columns its seals cover."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    columns = models.JSONField(_("columns"), default=list)
+    head_row_id = models.BigIntegerField(_("last sealed row"), default=0)
+    head_digest = models.CharField(_("last seal"), max_length=64, default="0" * 64)
+    sealed_at = models.DateTimeField(_("sealed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chains")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.head_row_id})"
+
+
+class AuditSeal(models.Model):
+    """One row's seal: sha256 of its predecessor's seal and its content."""
+
+    chain = models.ForeignKey(
+        AuditChain,
+        verbose_name=_("chain"),
+        on_delete=models.PROTECT,
+        related_name="seals",
+    )
+    row_id = models.BigIntegerField(_("row"))
+    digest = models.CharField(_("seal"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "row_id"], name="auditseal_one_per_row"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain.name} {self.row_id}"

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.utils import DatabaseError
@@ -32,6 +33,16 @@ def database_status() -> ComponentStatus:
     except DatabaseError as exc:
         return {"ok": False, "detail": exc.__class__.__name__}
     return {"ok": True, "detail": connection.vendor}
+
+
+def cache_status() -> ComponentStatus:
+    """Whether the shared cache (login counts, throttling) answers; its socket
+    timeouts keep a hung one from holding the probe up."""
+    try:
+        cache.get("healthz-probe")
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return {"ok": False, "detail": exc.__class__.__name__}
+    return {"ok": True, "detail": cache.__class__.__name__}
 
 
 def broker_status() -> ComponentStatus:

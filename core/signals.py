@@ -10,7 +10,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from .models import AuthEvent, AuthEventKind, User
-from .security import client_address, login_failure_count, login_failures_clear
+from .security import client_address, login_failures_clear
 
 
 def _address(request):
@@ -41,11 +41,10 @@ def on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
+    # Counted for the lockout already, before the password was checked.
     username = str(credentials.get("username", ""))[:150]
-    address = _address(request)
-    login_failure_count(username, address)
     AuthEvent.objects.create(
-        kind=AuthEventKind.LOGIN_FAILED, username=username, address=address
+        kind=AuthEventKind.LOGIN_FAILED, username=username, address=_address(request)
     )
 
 

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from .api_errors import api_bad_request, api_not_found, api_server_error
 from .middleware import ControlCharacterRefused
-from .selectors import broker_status, database_status
+from .selectors import broker_status, cache_status, database_status
 
 
 @never_cache
@@ -14,19 +14,26 @@ from .selectors import broker_status, database_status
 def healthz(request):
     """Liveness for load balancers: 503 when the database is unreachable.
 
-    A broker outage is reported but leaves the status at 200 "degraded":
-    writes still succeed and the periodic sweep catches up afterwards.
+    A broker or cache outage is reported but leaves the status at 200
+    "degraded": writes still succeed and the periodic sweep catches up
+    afterwards; logins count in each process and throttling is off meanwhile.
     """
     database = database_status()
     broker = broker_status()
+    shared_cache = cache_status()
     if not database["ok"]:
         overall, http_status = "error", 503
-    elif not broker["ok"]:
+    elif not (broker["ok"] and shared_cache["ok"]):
         overall, http_status = "degraded", 200
     else:
         overall, http_status = "ok", 200
     return JsonResponse(
-        {"status": overall, "database": database, "broker": broker},
+        {
+            "status": overall,
+            "database": database,
+            "broker": broker,
+            "cache": shared_cache,
+        },
         status=http_status,
     )
 

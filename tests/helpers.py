@@ -34,6 +34,24 @@ def run_together(*jobs):
     return results
 
 
+def redis_cache(url: str, prefix: str) -> dict:
+    """CACHES for a real Redis, as production configures it (CACHE_URL), under
+    a key prefix of the test's own."""
+    from django.conf import settings
+
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {
+                "socket_connect_timeout": settings.CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": settings.CACHE_SOCKET_TIMEOUT,
+            },
+        }
+    }
+
+
 def clock_at(moment):
     """The clock stands at ``moment`` (an aware datetime) for every
     ``timezone.now()``, ``localdate()`` and history date: a write recorded in

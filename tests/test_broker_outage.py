@@ -4,9 +4,6 @@ the sweep brings every status up to date once it is back."""
 import json
 import logging
 import os
-import socket
-import subprocess
-import time
 from decimal import Decimal
 
 import pytest
@@ -18,50 +15,9 @@ from indicators.models import IndicatorValue, ProgressSnapshot
 from indicators.tasks import progress_sweep_task
 from strategy.models import Goal
 from tests.factories import IndicatorFactory
+from tests.redis_server import PrivateRedis
 
 pytestmark = [pytest.mark.real_services, pytest.mark.django_db(transaction=True)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, so the machine's Redis is untouched."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
 
 
 def use_broker(url: str | None) -> None:

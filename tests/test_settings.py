@@ -21,7 +21,7 @@ PRODUCTION_ENV = {
 }
 
 
-def run_probe(env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_probe(env: dict[str, str], probe: str = PROBE) -> subprocess.CompletedProcess:
     clean = {
         key: value
         for key, value in os.environ.items()
@@ -36,7 +36,7 @@ def run_probe(env: dict[str, str]) -> subprocess.CompletedProcess:
         )
     }
     return subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=PROJECT_DIR,
         env={**clean, **env},
         capture_output=True,
@@ -49,7 +49,33 @@ def run_probe(env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_no_environment_gives_the_embedded_default():
     result = run_probe({"DJANGO_SETTINGS_MODULE": "config.settings.base"})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"]
+    # DEBUG off: debug pages only when asked for.
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "False"]
+
+
+def test_debug_only_when_asked_for():
+    result = run_probe(
+        {"DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "true"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[2] == "True"
+
+
+PAGE_PROBE = (
+    "import django; django.setup(); from django.test import Client; "
+    "r = Client(HTTP_HOST='localhost').get('/no/such/page/'); "
+    "html = r.content.decode(); "
+    "print(r.status_code, 'URLconf' in html, 'til oversikten' in html)"
+)
+
+
+def test_the_embedded_default_shows_the_sites_own_404_not_the_technical_one():
+    """The outside test: a wrong address in the embedded default showed Django's
+    technical 404, listing every URL pattern."""
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    result = run_probe(env, probe=PAGE_PROBE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "False", "True"]
 
 
 def test_environment_selects_postgresql_and_a_real_broker():

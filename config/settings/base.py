@@ -17,7 +17,12 @@ VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Django's debug pages (a technical 404 lists every URL pattern) only when
+# asked for: DEBUG=true. The embedded default shows the site's own 404 and 500.
+DEBUG = env.bool("DEBUG", default=False)
+# The embedded default (a SQLite file, tasks in-process, demo logins);
+# production.py says otherwise.
+EMBEDDED = True
 # Only the embedded default may use this key; production.py demands a real one.
 SECRET_KEY = env.str("SECRET_KEY", default="embedded-default-not-for-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -158,6 +164,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 API_KEY_LIFETIME_DAYS = env.int("API_KEY_LIFETIME_DAYS", default=365)
 API_KEY_ROTATION_GRACE_DAYS = env.int("API_KEY_ROTATION_GRACE_DAYS", default=7)
 API_KEY_EXPIRY_WARNING_DAYS = env.int("API_KEY_EXPIRY_WARNING_DAYS", default=30)
+# The audit trail's chains seal rows once they are this old: longer than any
+# transaction may run (tasks stop at 300 s), so no row is still to come below.
+AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=600)
 
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
@@ -184,6 +193,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The embedded mode serves static files straight from their sources (no
+# collectstatic), with DEBUG off too; production serves the collected ones.
+WHITENOISE_USE_FINDERS = True
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
@@ -243,6 +255,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "indicators.progress_recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The audit trail's hash chains (core.audit_chain) take in settled rows.
+    "audit-seal": {
+        "task": "core.audit_seal",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Lockout bursts, key misuse, keys about to expire: to the log, hourly.
+    "security-report": {
+        "task": "core.security_report",
+        "schedule": crontab(minute=5),
+        "kwargs": {"hours": 1},
+        "options": {"expires": 3000},
+    },
 }
 
 # --- REST framework ---------------------------------------------------------
@@ -250,16 +275,17 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "core.api.UnauthenticatedThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.CanReadApi"],
     "DEFAULT_RENDERER_CLASSES": ["core.api.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.api.ORJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # Atomic counters in the shared cache (core.api); requests that fail to
+    # authenticate, or come without credentials, are counted against "anon" by
+    # the last authentication class, before any permission refuses them.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
@@ -279,14 +305,28 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs are for users with a role, like the API itself.
     "SERVE_PERMISSIONS": ["core.api.CanReadApi"],
+    # The ways to authenticate (core.api.UnauthenticatedThrottle is none).
+    "AUTHENTICATION_WHITELIST": [
+        "core.api.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
 
-# Throttling counts live in the cache: Redis in production (shared by all web
-# processes), process memory in the embedded mode.
+# Throttling and login counts live in the cache: Redis in production (shared
+# by all web processes), process memory in the embedded mode. A cache that
+# fails or hangs must not take requests with it (core.security): short socket
+# timeouts, after which a process leaves the cache alone for a while.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.int("CACHE_RETRY_SECONDS", default=10)
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=CACHE_SOCKET_TIMEOUT,
+        socket_timeout=CACHE_SOCKET_TIMEOUT,
+    )
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

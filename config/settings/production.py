@@ -16,6 +16,8 @@ from .base import (
 )
 
 DEBUG = False
+EMBEDDED = False
+WHITENOISE_USE_FINDERS = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

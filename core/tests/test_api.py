@@ -101,23 +101,16 @@ def test_wrong_method_is_405(client, real_strategy, secretariat):
 
 
 def test_throttled_key_gets_429_with_retry_after(real_strategy, settings):
-    from django.core.cache import cache
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import UserRateThrottle
-
-    cache.clear()
-    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "2/minute"}
-    UserRateThrottle.THROTTLE_RATES = rates
-    try:
-        client = client_with(create_key("--name", "ssb", "--role", "Integrasjon"))
-        assert client.get(GOALS).status_code == 200
-        assert client.get(GOALS).status_code == 200
-        response = client.get(GOALS)
-        assert_error(response, 429, "throttled")
-        assert int(response["Retry-After"]) > 0
-    finally:
-        UserRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-        cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "2/minute"},
+    }
+    client = client_with(create_key("--name", "ssb", "--role", "Integrasjon"))
+    assert client.get(GOALS).status_code == 200
+    assert client.get(GOALS).status_code == 200
+    response = client.get(GOALS)
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
 
 
 def test_schema_and_docs_are_served_locally(client, council_member):
@@ -150,3 +143,54 @@ def test_create_api_key_works_after_the_role_groups_were_flushed(real_strategy):
         "Integrasjon"
     )
     assert raw.startswith("ehs_")
+
+
+def low_anonymous_rate(settings, rate="3/minute"):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": rate, "user": "1200/minute"},
+    }
+
+
+def test_guessing_keys_is_throttled_and_logged(db, settings):
+    """The outside test: failed authentication was never throttled."""
+    from core.models import AuthEvent
+
+    low_anonymous_rate(settings)
+    guesses = [f"ehs_guess{n}{'x' * 40}" for n in range(6)]
+    statuses = [client_with(guess).get(GOALS).status_code for guess in guesses]
+    assert statuses == [401, 401, 401, 429, 429, 429]
+    kinds = list(AuthEvent.objects.values_list("kind", flat=True))
+    assert kinds.count("api_key_failed") == 3  # throttled ones are not logged
+    assert kinds.count("auth_throttled") == 1  # the first refusal of the window
+    details = " ".join(AuthEvent.objects.values_list("detail", flat=True))
+    assert "ehs_guess0" in details  # the prefix, as a key's prefix is shown
+    assert guesses[0] not in details  # never a guessed key whole
+
+
+def test_requests_without_credentials_are_throttled(db, settings):
+    low_anonymous_rate(settings)
+    statuses = [client_with(None).get(GOALS).status_code for _ in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    response = client_with(None).get(GOALS)
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) >= 1
+
+
+def test_a_valid_key_is_not_held_back_by_others_failing(real_strategy, settings):
+    low_anonymous_rate(settings)
+    raw = create_key("--name", "ssb", "--role", "Integrasjon")
+    for n in range(5):
+        client_with(f"ehs_guess{n}").get(GOALS)
+    assert client_with(raw).get(GOALS).status_code == 200
+
+
+def test_a_revoked_key_used_is_a_security_event(real_strategy):
+    from core.models import AuthEvent
+
+    raw = create_key("--name", "ssb", "--role", "Integrasjon")
+    call_command("revoke_api_key", "--name", "ssb", stdout=StringIO())
+    client_with(raw).get(GOALS)
+    event = AuthEvent.objects.get(kind="api_key_revoked")
+    assert event.username == "ssb" and event.address == "127.0.0.1"
+    assert raw not in event.detail

@@ -43,7 +43,33 @@ def test_figure_json_cannot_break_out_of_its_element():
     html = render(make_view())
     data = html.split('id="demo-chart-data">')[1].split("</script>")[0]
     assert "</script>" not in data and "<b>" not in data
-    assert json.loads(data)["layout"]["title"]["text"] == "Andel <b>&</b> </script>"
+    title = json.loads(data)["layout"]["title"]["text"]
+    assert title == "Andel &lt;b&gt;&amp;&lt;/b&gt; &lt;/script&gt;"
+
+
+def test_text_in_a_figure_is_plain_text_not_markup():
+    """The outside test: an indicator named '<a href="http://…">' became a
+    clickable link in the Plotly chart (Plotly reads HTML in its texts)."""
+    from core.charts import Figure
+
+    link = '<a href="http://evil.example">klikk</a>'
+    figure = Figure()
+    figure.add_scatter(
+        x=[2020, 2021],
+        y=[link, "ok"],
+        name=link,
+        text=[link, "ok"],
+        customdata=[link, "ok"],
+        hovertemplate="%{customdata}<br>%{y}<extra></extra>",
+    )
+    figure.update_layout(yaxis={"title": {"text": link}})
+    view = chart_view(figure, chart_id="c", title=link, summary="", columns=[], rows=[])
+    data = json.loads(view.figure_json)
+    assert "<a" not in view.figure_json
+    assert data["layout"]["title"]["text"].startswith("&lt;a href=")
+    assert data["data"][0]["name"] == data["layout"]["yaxis"]["title"]["text"]
+    assert data["data"][0]["hovertemplate"] == "%{customdata}<br>%{y}<extra></extra>"
+    assert view.title == link  # the page's own heading is escaped by Django
 
 
 def test_a_chart_with_nothing_to_draw_shows_its_title_and_summary_but_no_empty_axes():

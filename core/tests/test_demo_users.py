@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_prints_one_working_login_per_role(settings):
-    settings.DEBUG = True
+    settings.EMBEDDED = True
     out = StringIO()
     call_command("create_demo_users", stdout=out)
     lines = [line.split() for line in out.getvalue().splitlines()[1:]]
@@ -24,6 +24,6 @@ def test_prints_one_working_login_per_role(settings):
 
 
 def test_refuses_outside_the_embedded_mode(settings):
-    settings.DEBUG = False
+    settings.EMBEDDED = False
     with pytest.raises(CommandError, match="embedded mode only"):
         call_command("create_demo_users", stdout=StringIO())

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.models import AuthEvent
 from core.roles import Role
-from core.security import client_address
+from core.security import address_bucket, client_address
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,11 @@ def test_admin_login_obeys_the_lockout(client, settings):
         (1, "10.0.0.2", "", "10.0.0.2"),
         (1, "10.0.0.2", "not-an-ip", None),
         (2, "10.0.0.2", "198.51.100.1, 203.0.113.5", "198.51.100.1"),
+        (1, "10.0.0.2", "198.51.100.1, 10.4.0.1:1234", "10.4.0.1"),
+        (1, "10.0.0.2", "[2001:db8::1]:443", "2001:db8::1"),
+        (1, "10.0.0.2", "2001:db8::1", "2001:db8::1"),
+        (1, "10.0.0.2", "[2001:db8::1", "2001:db8::1"),
+        (1, "10.0.0.2", "10.4.0.1:x:y", None),
     ],
 )
 def test_client_address(settings, proxies, remote, forwarded, expected):
@@ -236,3 +241,79 @@ def test_an_anonymous_request_creates_no_session(client):
     client.get(reverse("login"))
     client.get(reverse("healthz"))
     assert not Session.objects.exists()
+
+
+def fail_from(client, username: str, forwarded: str):
+    return login(client, username, "wrong-password-123", HTTP_X_FORWARDED_FOR=forwarded)
+
+
+@pytest.mark.parametrize(
+    "forwarded",
+    [
+        ["10.4.0.1:1234", "10.4.0.1:1235", "10.4.0.1:1236", "10.4.0.1:9"],
+        ["not-an-ip", "also not", "[oops", "x"],  # counted together, not skipped
+        ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3", "2001:db8:1:2::99"],
+    ],
+    ids=["address-with-port", "unreadable", "ipv6-per-64"],
+)
+def test_the_address_rule_holds_for_ports_unreadable_entries_and_ipv6_networks(
+    client, settings, forwarded
+):
+    """The outside test: "10.4.0.1:1234" skipped the address rule, and 22
+    addresses of one IPv6 /64 were 22 addresses."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_MAX_FAILURES_ADDRESS = 3
+    UserFactory(username="ola", roles=[Role.COUNCIL_MEMBER])
+    for n, hop in enumerate(forwarded[:3]):
+        fail_from(client, f"user{n}", hop)
+    response = login(client, "ola", PASSWORD, HTTP_X_FORWARDED_FOR=forwarded[3])
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert AuthEvent.objects.filter(kind="locked_out").exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "bucket"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        (None, "unknown"),
+    ],
+)
+def test_address_buckets(address, bucket):
+    assert address_bucket(address) == bucket
+
+
+def test_a_successful_login_gives_its_address_count_back(client, settings):
+    """Counting before the password is checked must not lock out an office
+    whose people all log in through one proxy."""
+    settings.LOGIN_MAX_FAILURES_ADDRESS = 3
+    for n in range(5):
+        UserFactory(username=f"kollega{n}", roles=[Role.COUNCIL_MEMBER])
+        assert login(client, f"kollega{n}", PASSWORD).status_code == 302
+        client.post(reverse("logout"))
+
+
+def test_parallel_attempts_cannot_check_more_passwords_than_the_limit(
+    client, settings, monkeypatch
+):
+    """Each attempt is counted before its password is checked. (The threaded
+    race itself, against PostgreSQL, is in tests/test_parallel_limits.py.)"""
+    from django.contrib.auth.backends import ModelBackend
+
+    from core.security import login_attempt_reserve
+
+    settings.LOGIN_MAX_FAILURES_USER = 5
+    allowed = [login_attempt_reserve("kari", "192.0.2.9") for _ in range(24)]
+    assert allowed == [True] * 5 + [False] * 19
+    checked = []
+    original = ModelBackend.authenticate
+
+    def counting(self, request, **kwargs):
+        checked.append(kwargs.get("username"))
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", counting)
+    login(client, "kari", "wrong-password-123")
+    assert checked == []  # locked: no password is checked

@@ -11,9 +11,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if not settings.EMBEDDED:
             raise CommandError(
-                "Demo logins are for the embedded mode only (DEBUG is off)."
+                "Demo logins are for the embedded mode only (not production)."
             )
         logins = demo_users_reset()
         self.stdout.write("Innlogginger / logins (new passwords on every run):")
