@@ -14,7 +14,6 @@ from core.numbers import (
     signed_text,
     with_unit,
 )
-from indicators.parsing import decimal_parse
 
 
 @pytest.mark.parametrize(
@@ -56,7 +55,3 @@ def test_units_follow_the_number_and_a_dash_stands_alone():
     assert with_unit("13", "min") == "13 min"
     assert with_unit("–", "min") == "–"
     assert with_unit("13", "") == "13"
-
-
-def test_a_number_written_with_a_real_minus_reads_back():
-    assert decimal_parse("−4,2") == Decimal("-4.2")

@@ -140,3 +140,9 @@ def test_period_labels():
         "2024-Q3",
         "2024-06",
     )
+
+
+def test_a_number_written_with_a_real_minus_reads_back():
+    """Pages write negative numbers with U+2212 (core.numbers); pasted back
+    into a form they are the same number."""
+    assert decimal_parse("−4,2") == Decimal("-4.2")
