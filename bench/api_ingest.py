@@ -56,6 +56,7 @@ def django_setup(url: str) -> None:
 
 def fixtures() -> str:
     """import_values' goal and indicators, one more to list, and a key for M1."""
+    from core.models import User
     from core.roles import Role
     from core.services import api_key_create
     from indicators.models import Indicator
@@ -65,7 +66,11 @@ def fixtures() -> str:
     extra.pk, extra.code = None, f"B{INDICATORS}"
     extra.save()
     _key, raw = api_key_create(
-        name="bench", role=Role.INTEGRATION, scopes=["M1"], known_scopes={"M1"}
+        name="bench",
+        role=Role.INTEGRATION,
+        owner=User.objects.create(username="bench-owner"),
+        scopes=["M1"],
+        known_scopes={"M1"},
     )
     return raw
 

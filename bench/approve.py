@@ -65,10 +65,18 @@ def fixtures(indicators: int):
         for i in range(indicators)
     )
     _key, raw = api_key_create(
-        name="bench", role=Role.INTEGRATION, scopes=["M1"], known_scopes={"M1"}
+        name="bench",
+        role=Role.INTEGRATION,
+        owner=User.objects.create(username="bench-owner"),
+        scopes=["M1"],
+        known_scopes={"M1"},
     )
     _key, approver_raw = api_key_create(
-        name="bench-approver", role=Role.APPROVER, scopes=["M1"], known_scopes={"M1"}
+        name="bench-approver",
+        role=Role.APPROVER,
+        owner=User.objects.create(username="bench-approver-owner"),
+        scopes=["M1"],
+        known_scopes={"M1"},
     )
     approver = User.objects.create(username="bench-godkjenner")
     approver.groups.add(Group.objects.get(name=Role.APPROVER))

@@ -191,15 +191,18 @@ def _integration_create(i: int) -> Integration:
                 "frequency": "annual" if code == annual else "monthly",
             },
         )
+    # Each key has a person of its own behind it: four eyes compares owners.
     _key, raw = api_key_create(
         name=f"bench-integration-{i}",
         role=Role.INTEGRATION,
+        owner=User.objects.get_or_create(username=f"bench-owner-integration-{i}")[0],
         scopes=[goal_code],
         known_scopes={goal_code},
     )
     _key, approver = api_key_create(
         name=f"bench-approver-{i}",
         role=Role.APPROVER,
+        owner=User.objects.get_or_create(username=f"bench-owner-approver-{i}")[0],
         scopes=[goal_code],
         known_scopes={goal_code},
     )

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_mixins import ReadOnlyAdminMixin
 from .forms import LockoutAdminAuthenticationForm
-from .models import ApiKey, AuthEvent, HealthPing, Organisation, User
+from .models import AuthEvent, HealthPing, Organisation, User
 
 # The admin's own login page obeys the same lockout as the site's.
 admin.site.login_form = LockoutAdminAuthenticationForm
@@ -32,24 +32,6 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class HealthPingAdmin(admin.ModelAdmin):
     list_display = ("token", "worker", "created_at")
     readonly_fields = ("token", "worker", "created_at")
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(SimpleHistoryAdmin):
-    list_display = (
-        "name",
-        "prefix",
-        "user",
-        "created_at",
-        "last_used_at",
-        "revoked_at",
-    )
-    readonly_fields = ("prefix", "key_hash", "user", "created_at", "last_used_at")
-    search_fields = ("name", "prefix")
-
-    # Keys are made with `manage.py create_api_key`, which shows the key once.
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(AuthEvent)

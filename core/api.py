@@ -20,6 +20,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import BaseRenderer
 
+from .inputs import json_with_controls
 from .models import ApiKey
 from .roles import Role, user_has_role
 
@@ -51,14 +52,14 @@ class ApiKeyAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
         key = (
-            ApiKey.objects.select_related("user")
+            ApiKey.objects.select_related("user", "owner")
             .filter(key_hash=api_key_hash(raw_key))
             .first()
         )
         if key is None or not key.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
-        if not key.is_active:
-            raise exceptions.AuthenticationFailed(_("This API key has been revoked."))
+        if refusal := key_refusal(key, timezone.now()):
+            raise exceptions.AuthenticationFailed(refusal)
         self._record_use(key)
         return key.user, key
 
@@ -73,6 +74,22 @@ class ApiKeyAuthentication(BaseAuthentication):
         if key.last_used_at and now - key.last_used_at < LAST_USED_RESOLUTION:
             return
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+
+
+def key_refusal(key: ApiKey, now) -> str:
+    """Why a known key may not be used now, or "" when it may."""
+    if not key.is_active:
+        return _("This API key has been revoked.")
+    if key.expires_at <= now:
+        return _("This API key has expired; ask for a new one.")
+    if key.owner is None:
+        return _(
+            "This API key has no owner; an administrator must name the person "
+            "answerable for it."
+        )
+    if not key.owner.is_active:
+        return _("The owner of this API key is no longer an active user.")
+    return ""
 
 
 def roles_permission(*roles: str) -> type[BasePermission]:
@@ -164,7 +181,8 @@ def django_errors(
 
 class ORJSONParser(BaseParser):
     """Strict, fast JSON in: NaN, Infinity, invalid UTF-8 and nesting deeper
-    than 1,024 levels are parse errors (400) rather than a RecursionError (500).
+    than 1,024 levels are parse errors (400) rather than a RecursionError (500),
+    and so is a control character in any string (``core.inputs``).
     """
 
     media_type = "application/json"
@@ -177,11 +195,20 @@ class ORJSONParser(BaseParser):
                 % {"mb": MAX_BODY_BYTES // 2**20}
             )
         try:
-            return orjson.loads(body)
+            data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise exceptions.ParseError(
                 _("The body is not valid JSON: %(error)s") % {"error": exc}
             ) from None
+        if (where := json_with_controls(body, data)) is not None:
+            raise exceptions.ParseError(
+                _(
+                    "The body contains a control character (such as NUL) at "
+                    "%(where)s; remove it and send again."
+                )
+                % {"where": where}
+            )
+        return data
 
 
 class Pagination(PageNumberPagination):

@@ -71,3 +71,9 @@ def api_server_error(request):
         status.HTTP_500_INTERNAL_SERVER_ERROR,
         _("Internal error. It has been logged."),
     )
+
+
+def api_bad_request(request, message: str = ""):
+    return json_error(
+        request, status.HTTP_400_BAD_REQUEST, message or _("The request is invalid.")
+    )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from .audit import audit_entries, audited_models
-from .models import AuthEvent, User
+from .models import ApiKey, AuthEvent, User
 from .roles import ADMINS, role_required
 from .spreadsheet import cell_escape
 
@@ -128,11 +128,14 @@ def audit_csv(request):
 @role_required(*ADMINS)
 def access_review(request):
     """Who holds which role, when they last logged in, and the API keys' use."""
+    keys = ApiKey.objects.select_related("owner").order_by("-created_at")
     users = (
         User.objects.prefetch_related(
-            Prefetch("groups", queryset=Group.objects.order_by("name"))
+            Prefetch("groups", queryset=Group.objects.order_by("name")),
+            Prefetch("api_keys", queryset=keys),
+            Prefetch("owned_api_keys", queryset=keys),
         )
-        .select_related("organisation", "api_key")
+        .select_related("organisation")
         .order_by("username")
     )
     ctx = {"users": users, "now": timezone.now()}

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
 )
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from .api_errors import error_body
 from .htmx import is_htmx
+from .inputs import ADDRESS_CONTROLS, pairs_with_controls
 
 logger = logging.getLogger(__name__)
 SERVICE_UNAVAILABLE = gettext_lazy(
@@ -171,3 +173,59 @@ class HtmxLoginRedirectMiddleware:
         if not ours:
             return "/"
         return page.path + (f"?{page.query}" if page.query else "")
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class ControlCharacterRefused(BadRequest):
+    """A 400 whose message is meant for the user (see ``core.views``)."""
+
+
+class ControlCharacterMiddleware:
+    """A request whose address, query, cookies or form fields carry a control
+    character (NUL above all) is a 400, before anything reaches a query.
+
+    See ``core.inputs``: PostgreSQL refuses NUL in any query, which made such
+    requests 500s. Uploaded files are left alone (they are binary); JSON
+    bodies are checked by the API's parser.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self.problem(request)
+        if problem:
+            raise ControlCharacterRefused(problem)
+        return self.get_response(request)
+
+    @staticmethod
+    def problem(request) -> str:
+        if ADDRESS_CONTROLS.search(request.path_info):
+            return str(CONTROL_IN_ADDRESS)
+        if (name := pairs_with_controls(_pairs(request.GET))) is not None:
+            return str(CONTROL_IN_FIELD) % {"name": name}
+        if pairs_with_controls(request.COOKIES.items()) is not None:
+            return str(CONTROL_IN_COOKIE)
+        form = request.method == "POST" and request.content_type in FORM_TYPES
+        if form and (name := pairs_with_controls(_pairs(request.POST))) is not None:
+            return str(CONTROL_IN_FIELD) % {"name": name}
+        return ""
+
+
+def _pairs(query):
+    """Every (name, value) of a QueryDict, repeated names included."""
+    return ((name, value) for name, values in query.lists() for value in values)
+
+
+CONTROL_IN_ADDRESS = gettext_lazy(
+    "The address contains a control character (such as NUL); check the link."
+)
+CONTROL_IN_FIELD = gettext_lazy(
+    "“%(name)s” contains a control character (such as NUL); remove it and try again."
+)
+CONTROL_IN_COOKIE = gettext_lazy(
+    "A cookie of this site contains a control character; delete the site's "
+    "cookies and log in again."
+)

@@ -66,16 +66,38 @@ class ApiKey(models.Model):
     a fast hash is enough and lookups stay one indexed query. A key acts as its
     own user, who holds the key's role; ``scopes`` lists the goal codes (M1…)
     and indicator codes whose values the key may write (empty: none).
+
+    Every key has a named human ``owner`` (a person's account): four eyes
+    compares the people behind the accounts, so a key never approves what its
+    owner, or another key of the same owner, entered. A key expires
+    (``expires_at``, a year unless set otherwise); rotating it makes a new key
+    of the same name, user and owner, and the old one, ``replaced_at``, stays
+    valid for a grace period. Revocation is final: a database trigger refuses
+    any change of ``revoked_at`` once it is set (migration
+    ``core.0006_api_key_revocation_is_final``).
     """
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    user = models.OneToOneField(
-        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="api_key"
+    name = models.CharField(_("name"), max_length=100)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="api_keys"
+    )
+    # Null only for keys made before keys had owners: refused until an
+    # administrator names one (once; it cannot change afterwards).
+    owner = models.ForeignKey(
+        User,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_api_keys",
+        help_text=_("The person answerable for the key."),
     )
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
@@ -84,7 +106,20 @@ class ApiKey(models.Model):
     class Meta:
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
-        ordering = ["name"]
+        ordering = ["name", "-created_at"]
+        constraints = [
+            # Rotation keeps the name: the replaced key keeps it too, until it
+            # expires, but only one key of a name is current.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(replaced_at__isnull=True),
+                name="apikey_one_current_key_per_name",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(owner=models.F("user")),
+                name="apikey_owner_is_not_the_key_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

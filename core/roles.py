@@ -37,6 +37,10 @@ APPROVERS = (Role.APPROVER,)  # approve or reject values (never their own)
 VALUE_WRITERS = (Role.SECRETARIAT, Role.INTEGRATION)  # values through the API
 INITIATIVE_EDITORS = (Role.SECRETARIAT, Role.ADMINISTRATOR)  # initiatives, roadmap
 ADMINS = (Role.ADMINISTRATOR,)  # audit trail and access review
+# Who may be linked to a council membership by login: the people who read the
+# council's pages. Adding a member grants no role; only an administrator
+# grants roles (the admin).
+COUNCIL_MEMBERSHIP = (Role.COUNCIL_MEMBER, Role.SECRETARIAT, Role.APPROVER)
 
 
 def user_roles(user) -> frozenset[str]:

@@ -1,6 +1,8 @@
+import datetime as dt
 import secrets
 from collections.abc import Collection
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -59,16 +61,25 @@ class ApiKeyError(ValueError):
 
 
 API_KEY_ROLES = (Role.INTEGRATION, Role.SECRETARIAT, Role.APPROVER)
+API_KEY_USER_PREFIX = "api:"
 
 
 @transaction.atomic
 def api_key_create(
-    *, name: str, role: Role, scopes: list[str], known_scopes: Collection[str]
+    *,
+    name: str,
+    role: Role,
+    owner: User,
+    scopes: list[str],
+    known_scopes: Collection[str],
+    lifetime: dt.timedelta | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key acting as its own user with one role; returns the raw key once.
 
-    ``known_scopes`` are the codes a scope may name; the app that owns them
-    gives them (``indicators.selectors.scope_codes``): core knows no domain.
+    ``owner`` is the person answerable for it (an active account of a person,
+    not a key's). ``known_scopes`` are the codes a scope may name; the app that
+    owns them gives them (``indicators.selectors.scope_codes``): core knows no
+    domain. The key expires after ``lifetime`` (``API_KEY_LIFETIME_DAYS``).
     """
     name = name.strip()
     if not name:
@@ -78,39 +89,119 @@ def api_key_create(
         raise ApiKeyError(f"Role {role!r} cannot hold an API key (use {allowed}).")
     if ApiKey.objects.filter(name=name).exists():
         raise ApiKeyError(f"An API key named {name!r} already exists.")
-    _check_scopes(scopes, known_scopes)
-    username = f"api:{name}"[:150]
+    _check_owner(owner)
+    scopes = api_key_scopes_check(scopes, known_scopes)
+    username = f"{API_KEY_USER_PREFIX}{name}"[:150]
     if User.objects.filter(username=username).exists():
         raise ApiKeyError(f"The user {username!r} already exists.")
     user = User.objects.create_user(username=username)  # no password: keys only
     user.groups.set([role_group(role)])
+    return _key_issue(
+        name=name, user=user, owner=owner, scopes=scopes, lifetime=lifetime
+    )
+
+
+def _key_issue(
+    *,
+    name: str,
+    user: User,
+    owner: User,
+    scopes: list[str],
+    lifetime: dt.timedelta | None,
+) -> tuple[ApiKey, str]:
     secret = secrets.token_urlsafe(32)
     raw_key = f"{KEY_PREFIX}{secret}"
+    lifetime = lifetime or dt.timedelta(days=settings.API_KEY_LIFETIME_DAYS)
     key = ApiKey.objects.create(
         name=name,
         user=user,
+        owner=owner,
         prefix=raw_key[: len(KEY_PREFIX) + 6],
         key_hash=api_key_hash(raw_key),
-        scopes=sorted(set(scopes)),
+        scopes=scopes,
+        expires_at=timezone.now() + lifetime,
     )
     return key, raw_key
 
 
-def api_key_revoke(*, name: str) -> ApiKey:
-    """Revoke a key; revoking twice keeps the first revocation time."""
-    key = ApiKey.objects.filter(name=name).first()
-    if key is None:
+@transaction.atomic
+def api_key_rotate(
+    *, name: str, grace: dt.timedelta | None = None
+) -> tuple[ApiKey, str, ApiKey]:
+    """A new key for the current key of this name (same user, owner, role and
+    scopes, a full lifetime); the old one stays valid for ``grace``
+    (``API_KEY_ROTATION_GRACE_DAYS``) so the integration can switch over.
+
+    Returns the new key, its raw value (shown once) and the old key.
+    """
+    # Two rotations at once would otherwise both replace the same key.
+    old = (
+        ApiKey.objects.select_for_update(of=("self",))
+        .filter(name=name, replaced_at__isnull=True)
+        .select_related("owner")
+        .first()
+    )
+    if old is None:
+        raise ApiKeyError(f"No current API key named {name!r}.")
+    if old.revoked_at is not None:
+        raise ApiKeyError(f"The API key {name!r} is revoked; create a new one.")
+    if old.owner is None:
+        raise ApiKeyError(f"The API key {name!r} has no owner; name one first.")
+    _check_owner(old.owner)
+    now = timezone.now()
+    grace = (
+        grace
+        if grace is not None
+        else dt.timedelta(days=settings.API_KEY_ROTATION_GRACE_DAYS)
+    )
+    old.replaced_at = now
+    old.expires_at = min(old.expires_at, now + grace)
+    old.save(update_fields=["replaced_at", "expires_at"])
+    new, raw_key = _key_issue(
+        name=old.name, user=old.user, owner=old.owner, scopes=old.scopes, lifetime=None
+    )
+    return new, raw_key, old
+
+
+def api_key_revoke(*, name: str) -> list[ApiKey]:
+    """Revoke every key of this name (the current one and one still in its
+    rotation grace); final, and revoking twice keeps the first time."""
+    keys = list(ApiKey.objects.filter(name=name).order_by("pk"))
+    if not keys:
         raise ApiKeyError(f"No API key named {name!r}.")
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
-    return key
+    now = timezone.now()
+    for key in keys:
+        if key.revoked_at is None:
+            key.revoked_at = now
+            key.save(update_fields=["revoked_at"])
+    return keys
 
 
-def _check_scopes(scopes: list[str], known_scopes: Collection[str]) -> None:
+def api_key_owner_valid(owner: User | None) -> str:
+    """Why this account cannot own an API key, or "" when it can."""
+    if owner is None:
+        return "Name the key's owner: the person answerable for it."
+    if not owner.is_active:
+        return f"The owner {owner.get_username()!r} is not an active account."
+    if owner.get_username().startswith(API_KEY_USER_PREFIX) or owner.api_keys.exists():
+        return f"The owner {owner.get_username()!r} is an API key, not a person."
+    return ""
+
+
+def _check_owner(owner: User) -> None:
+    if problem := api_key_owner_valid(owner):
+        raise ApiKeyError(problem)
+
+
+def api_key_scopes_check(scopes: object, known_scopes: Collection[str]) -> list[str]:
+    """The scopes, sorted and unique, if they are a list of known codes;
+    ApiKeyError otherwise (the admin form and the commands alike)."""
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise ApiKeyError("Scopes are a list of goal or indicator codes.")
     unknown = sorted(set(scopes) - set(known_scopes))
     if unknown:
         raise ApiKeyError(
             f"Unknown scope {', '.join(unknown)}: use goal codes (M1…) or "
             "indicator codes."
         )
+    return sorted(set(scopes))

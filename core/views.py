@@ -1,9 +1,11 @@
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .api_errors import api_not_found, api_server_error
+from .api_errors import api_bad_request, api_not_found, api_server_error
+from .middleware import ControlCharacterRefused
 from .selectors import broker_status, database_status
 
 
@@ -40,3 +42,18 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return defaults.server_error(request)
+
+
+def bad_request(request, exception=None):
+    """JSON for the API, a page saying why for everything else.
+
+    Rendered without the request's context: a request refused this early
+    (``ControlCharacterMiddleware``) has no user, and reading its session
+    could be what it was refused for.
+    """
+    # Only our own refusals say why; others (a bad Host header …) might tell
+    # more than the user should know.
+    reason = str(exception) if isinstance(exception, ControlCharacterRefused) else ""
+    if request.path.startswith("/api/"):
+        return api_bad_request(request, reason)
+    return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}))

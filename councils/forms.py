@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation, User
+from core.selectors import membership_candidates
 from indicators.models import Indicator
 from initiatives.models import Delivery, Initiative
 from strategy.models import Goal
@@ -88,12 +89,19 @@ class MembershipForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
     user = forms.ModelChoiceField(
-        label=_("Login (gets the council member role)"),
-        queryset=User.objects.filter(is_active=True, api_key__isnull=True).order_by(
-            "username"
+        label=_("Login"),
+        help_text=_(
+            "Only logins that already have a role for the council's pages are "
+            "listed; an administrator grants roles."
         ),
+        queryset=User.objects.none(),
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Evaluated per form: who holds which role changes.
+        self.fields["user"].queryset = membership_candidates()
 
 
 class PlanAdjustForm(forms.Form):

@@ -2,14 +2,14 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Organisation, User
-from core.roles import Role
-from core.services import role_group
+from core.selectors import membership_candidates
 from core.uploads import document_check
 from core.upsert import UpsertCounts, upsert
 from strategy.seed import SeedCouncil
@@ -222,7 +222,22 @@ def membership_add(
     organisation: Organisation | None = None,
     user: User | None = None,
 ) -> Membership:
-    """Add a member; a member with a login gets the Rådsmedlem role."""
+    """Add a member, linked to a login that already reads the council's pages.
+
+    Adding a member grants no role: only an administrator grants roles. A login
+    that is not a ``membership_candidates`` account (no suitable role, an
+    administrator, an API key) is refused.
+    """
+    if user is not None and not membership_candidates().filter(pk=user.pk).exists():
+        raise ValidationError(
+            {
+                "user": _(
+                    "This login cannot be a council member: it needs the role "
+                    "Rådsmedlem, Sekretariat or Godkjenner from an administrator, "
+                    "and may not be an administrator's or an API key's."
+                )
+            }
+        )
     membership = Membership(
         council=council,
         person_name=person_name.strip(),
@@ -232,8 +247,6 @@ def membership_add(
     )
     membership.full_clean()
     membership.save()
-    if user is not None:
-        user.groups.add(role_group(Role.COUNCIL_MEMBER))
     return membership
 
 

@@ -67,6 +67,8 @@ from .staging import gc_paused
 
 # Refusals of the services that mean "not you", not "not now".
 FORBIDDING = (ErrorCode.FORBIDDEN, ErrorCode.OWN_ENTRY)
+# Refusals of what was sent (a 400), not of the state it met (a 409).
+INPUT_REFUSALS = (ErrorCode.INVALID, ErrorCode.REQUIRED)
 
 
 class NotComputed(APIException):
@@ -266,6 +268,8 @@ def _decision_take(request, form_class, decide) -> list[dict]:
         message = " ".join(error.message for error in exc.errors.values())
         if any(exc.has(code) for code in FORBIDDING):
             raise PermissionDenied(message) from None
+        if any(exc.has(code) for code in INPUT_REFUSALS):
+            raise ValidationError(rejection_details(exc)) from None
         # Decided on, or replaced, by someone else since the lookup.
         raise Conflict(message) from None
     return refs

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.numbers import decimal_text
 
-from .import_files import MAX_BYTES
+from .import_files import MAX_BYTES, XLSX_MAGIC
 from .models import Indicator
 from .parsing import InputError, decimal_parse, period_parse, text_check
 
@@ -149,10 +149,15 @@ class ValueEntryForm(forms.Form):
             raise forms.ValidationError(str(exc), code="invalid") from exc
 
     def clean_comment(self) -> str:
-        try:
-            return text_check(self.cleaned_data["comment"])
-        except InputError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
+        return _text_checked(self.cleaned_data["comment"])
+
+
+def _text_checked(text: str) -> str:
+    """Free text as ``parsing.text_check`` allows it, as a form error if not."""
+    try:
+        return text_check(text)
+    except InputError as exc:
+        raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
 class ValueIdsField(forms.TypedMultipleChoiceField):
@@ -183,6 +188,9 @@ class DecisionForm(forms.Form):
         choices=[("approve", _("Approve")), ("reject", _("Reject"))]
     )
     reason = note_field(_("Reason for rejection"))
+
+    def clean_reason(self) -> str:
+        return _text_checked(self.cleaned_data["reason"])
 
     def clean(self):
         data = super().clean()
@@ -236,6 +244,10 @@ class ImportForm(forms.Form):
         _("Used for rows that correct a value and have no comment."),
     )
 
+    def clean_comment(self) -> str:
+        # Rows without a comment of their own get this one.
+        return _text_checked(self.cleaned_data["comment"])
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
@@ -248,4 +260,12 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Upload a .csv or .xlsx file."), code="file_type"
             )
+        if upload.name.lower().endswith(".xlsx"):
+            head = upload.read(len(XLSX_MAGIC))
+            upload.seek(0)
+            if head != XLSX_MAGIC:
+                raise forms.ValidationError(
+                    _("The file is named .xlsx but is not an Excel file (XLSX)."),
+                    code="file_type",
+                )
         return upload

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .import_files import (
-    MAX_ROWS,
     FileRejected,
     RowChecker,
     columns_find,
@@ -65,22 +65,24 @@ class CheckResult:
 
 
 def file_check(
-    content: bytes, *, comment: str = "", progress=None, plan: bool = True
+    content: bytes,
+    *,
+    filename: str = "",
+    comment: str = "",
+    progress=None,
+    plan: bool = True,
 ) -> CheckResult:
     """Check every row of a file against the rules and the database; no writes.
 
     Without ``plan`` rows are only parsed: the commit compares them with the
-    database itself, under its lock.
+    database itself, under its lock. Reading stops at the budget of
+    ``import_files`` (rows, cells, unpacked size), with a file error.
     """
     result = CheckResult()
     try:
-        rows = rows_read(content)
+        rows = rows_read(content, filename=filename)
         if not any(filled(row) for row in rows[1:]):
             raise FileRejected(_("The file has no data rows under its header."))
-        if len(rows) - 1 > MAX_ROWS:
-            raise FileRejected(
-                _("The file has more than %(max)d rows.") % {"max": MAX_ROWS}
-            )
         columns = columns_find(rows[0])
     except FileRejected as exc:
         result.file_errors.append(str(exc))
@@ -163,7 +165,12 @@ def value_import_commit_request(*, job: ValueImport, user) -> bool:
     # A conditional update claims the job: a double click queues one commit.
     claimed = ValueImport.objects.filter(
         pk=job.pk, created_by=user, status=ImportStatus.CHECKED
-    ).update(status=ImportStatus.COMMITTING, finished_at=None, processed_rows=0)
+    ).update(
+        status=ImportStatus.COMMITTING,
+        finished_at=None,
+        processed_rows=0,
+        deliveries=0,
+    )
     if claimed:
         transaction.on_commit(lambda: value_import_commit_task.delay(job.pk))
     return bool(claimed)
@@ -209,7 +216,10 @@ def import_check(*, job_id: int) -> None:
         return  # already checked: running twice changes nothing
     ValueImport.objects.filter(pk=job_id).update(status=ImportStatus.CHECKING)
     result = file_check(
-        bytes(job.content), comment=job.comment, progress=_job_progress(job_id)
+        bytes(job.content),
+        filename=job.filename,
+        comment=job.comment,
+        progress=_job_progress(job_id),
     )
     status = ImportStatus.INVALID if result.has_errors else ImportStatus.CHECKED
     _job_save_check(job, result, status)
@@ -228,6 +238,7 @@ def import_commit(*, job_id: int) -> None:
         return  # not requested, or already done: running twice changes nothing
     result = file_check(
         bytes(job.content),
+        filename=job.filename,
         comment=job.comment,
         progress=_job_progress(job_id),
         plan=False,
@@ -276,10 +287,50 @@ def report_rows(job: ValueImport, *, errors_only: bool = False) -> Iterator[list
             yield entry
 
 
-def import_failed(*, job_id: int) -> None:
+def import_failed(*, job_id: int, message: str = "") -> None:
     """Mark a job that stopped unexpectedly as failed: nothing was saved."""
     ValueImport.objects.filter(pk=job_id).update(
         status=ImportStatus.FAILED,
-        file_errors=[_("The import stopped unexpectedly; nothing was saved.")],
+        file_errors=[
+            message or _("The import stopped unexpectedly; nothing was saved.")
+        ],
         finished_at=timezone.now(),
     )
+
+
+# Deliveries of one step's task before the job is given up: the first, and
+# two more after a worker died running it.
+MAX_DELIVERIES = 3
+
+
+def import_delivery_count(*, job_id: int) -> bool:
+    """Count a delivery of the job's current step; False, with the job failed,
+    once the step has come back more than ``MAX_DELIVERIES`` times.
+
+    Tasks are acknowledged only when done (acks_late), so a file that kills
+    its worker (memory, a time limit) would otherwise be delivered again for
+    ever, taking a worker down each time.
+    """
+    counted = ValueImport.objects.filter(pk=job_id).update(
+        deliveries=F("deliveries") + 1
+    )
+    job = ValueImport.objects.filter(pk=job_id).only("deliveries", "status").first()
+    if not counted or job is None:
+        return False
+    if job.deliveries <= MAX_DELIVERIES:
+        return True
+    logger.error("Import %s given up after %s deliveries", job_id, job.deliveries)
+    if job.status in (
+        ImportStatus.PENDING,
+        ImportStatus.CHECKING,
+        ImportStatus.COMMITTING,
+    ):
+        import_failed(
+            job_id=job_id,
+            message=_(
+                "The import stopped %(n)d times while the file was processed; "
+                "nothing was saved. Split the file into smaller files."
+            )
+            % {"n": MAX_DELIVERIES},
+        )
+    return False

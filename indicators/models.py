@@ -543,6 +543,9 @@ class ValueImport(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Deliveries of the current step's task (check, or commit): a file that
+    # kills its worker comes back (acks_late) only so many times.
+    deliveries = models.PositiveSmallIntegerField(_("deliveries"), default=0)
 
     class Meta:
         verbose_name = _("value import")

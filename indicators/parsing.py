@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.spreadsheet import FORMULA_PREFIXES
+from core.spreadsheet import formula_like
 
 # Thousand separators people type or spreadsheets write: space, no-break
 # space, narrow no-break space, thin space.
@@ -188,9 +188,11 @@ def period_next(start: dt.date, granularity: str) -> dt.date:
 
 
 def text_check(text: str) -> str:
-    """Refuse text that a spreadsheet would run as a formula."""
-    value = str(text)
-    if value.startswith(FORMULA_PREFIXES):
+    """The text stripped, or InputError if a spreadsheet could run it as a
+    formula, blanks and invisible characters before it or not
+    (``core.spreadsheet.formula_like``)."""
+    value = str(text).strip()
+    if formula_like(value):
         raise InputError(
             _(
                 "Text may not start with = + - @ (it could run as a formula): "
@@ -198,4 +200,4 @@ def text_check(text: str) -> str:
             )
             % {"text": value[:40]}
         )
-    return value.strip()
+    return value

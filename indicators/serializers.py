@@ -250,6 +250,12 @@ class RejectInput(StrictSerializer):
     reason = serializers.CharField(max_length=2_000)
     items = ValueRefInput(many=True, allow_empty=False, max_length=MAX_BATCH_ITEMS)
 
+    def validate_reason(self, value: str) -> str:
+        try:
+            return text_check(value)
+        except InputError as exc:
+            raise ValidationError(str(exc)) from None
+
 
 class ApproveInput(StrictSerializer):
     items = ValueRefInput(many=True, allow_empty=False, max_length=MAX_BATCH_ITEMS)

@@ -23,6 +23,7 @@ from core.audit import history_by
 from core.db import Among
 from core.models import User
 from core.roles import Role, user_has_role
+from core.selectors import persons_behind
 
 from . import staging
 from .models import (
@@ -34,7 +35,7 @@ from .models import (
     ValueKey,
     ValueStatus,
 )
-from .parsing import InputError, period_label
+from .parsing import InputError, period_label, text_check
 from .scopes import EVERYTHING, WriteScope
 from .selectors import ValueHead, value_heads
 
@@ -400,7 +401,10 @@ def values_approve(*, value_ids: Iterable[int], user: User) -> list[DecidedValue
 def values_reject(
     *, value_ids: Iterable[int], user: User, reason: str
 ) -> list[DecidedValue]:
-    """Reject submitted values with a reason (four eyes), all or nothing."""
+    """Reject submitted values with a reason (four eyes), all or nothing.
+
+    The reason is shown and exported like a comment: no formula (text_check).
+    """
     if not reason.strip():
         raise ValueRejected(
             {
@@ -409,6 +413,11 @@ def values_reject(
                 )
             }
         )
+    try:
+        reason = text_check(reason)
+    except InputError as exc:
+        error = ItemError(ErrorCode.INVALID, str(exc), "reason")
+        raise ValueRejected({None: error}) from None
     with transaction.atomic():
         rows = _values_lock_for_decision(value_ids, user)
         _values_update(
@@ -511,12 +520,22 @@ def _values_update(
 def _decision_errors(
     rows: list[DecidedValue], ids: list[int], user: User
 ) -> dict[int | None, ItemError]:
-    """Four eyes and freshness: the one place these rules are checked."""
+    """Four eyes and freshness: the one place these rules are checked.
+
+    Four eyes compares people, not accounts (``core.selectors.persons_behind``):
+    nobody decides on what they entered through their own account or through
+    an API key they own, nor a key on what its owner or the owner's other keys
+    entered.
+    """
     errors: dict[int | None, ItemError] = {}
     if len(rows) != len(ids):
         errors[None] = ItemError(
             ErrorCode.GONE, _("Some of the chosen values no longer exist.")
         )
+    persons = persons_behind(
+        {user.pk, *(row.entered_by_id for row in rows if row.entered_by_id)}
+    )
+    decider = persons[user.pk]
     for row in rows:
         label = (
             f"{row.indicator__code} {period_label(row.period_start, row.granularity)}"
@@ -524,9 +543,10 @@ def _decision_errors(
         if row.status != ValueStatus.SUBMITTED or row.superseded_at:
             message = _("%(value)s no longer waits for approval.") % {"value": label}
             errors[row.pk] = ItemError(ErrorCode.NOT_PENDING, message)
-        elif row.entered_by_id == user.pk:
+        elif row.entered_by_id and persons[row.entered_by_id] & decider:
             message = _(
-                "%(value)s was entered by you; another person must decide on it."
+                "%(value)s was entered by you, or by an API key of yours; another "
+                "person must decide on it."
             ) % {"value": label}
             errors[row.pk] = ItemError(ErrorCode.OWN_ENTRY, message)
     return errors

@@ -15,7 +15,12 @@ from django.db import InterfaceError, OperationalError
 from strategy.selectors import goals_behind_indicator_ids
 from strategy.services import progress_recompute
 
-from .imports import import_check, import_commit, import_failed
+from .imports import (
+    import_check,
+    import_commit,
+    import_delivery_count,
+    import_failed,
+)
 from .models import Indicator
 from .snapshots import indicators_needing_recompute
 
@@ -91,6 +96,8 @@ def value_import_commit_task(job_id: int) -> None:
 
 
 def _import_step(step, job_id: int) -> None:
+    if not import_delivery_count(job_id=job_id):
+        return  # given up after repeated worker deaths: acknowledged for good
     try:
         step(job_id=job_id)
     except Exception:

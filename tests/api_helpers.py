@@ -2,11 +2,23 @@
 
 from io import StringIO
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
 
 def create_key(*args: str) -> str:
+    """``manage.py create_api_key`` with these arguments; the raw key.
+
+    Without ``--owner`` each key gets a person of its own to own it
+    (``eier-<name>``), so that two keys are two people unless a test says
+    otherwise.
+    """
+    if "--owner" not in args and "--name" in args:
+        name = args[args.index("--name") + 1]
+        owner = f"eier-{name.strip() or 'x'}"
+        get_user_model().objects.get_or_create(username=owner)
+        args = (*args, "--owner", owner)
     out = StringIO()
     call_command("create_api_key", *args, stdout=out)
     return out.getvalue().strip().splitlines()[-1]

@@ -1,4 +1,10 @@
-"""A TCP proxy a test can cut and restore: a database outage on demand."""
+"""A TCP proxy a test can cut, freeze and restore: database outages on demand.
+
+``cut()`` refuses: connections break and new ones are refused, as when the
+server is down. ``freeze()`` is silent: connections are accepted and held,
+and what is sent either way is held too, never answered, as in a network
+partition or a hung server; ``thaw()`` lets it flow again.
+"""
 
 import contextlib
 import socket
@@ -12,6 +18,8 @@ class CuttableProxy:
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def start(self) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -23,6 +31,7 @@ class CuttableProxy:
 
     def cut(self) -> None:
         """Refuse new connections and break every open one."""
+        self.thaw()
         with self._lock:
             if self._listener is not None:
                 # shutdown() wakes the blocked accept() and stops listening;
@@ -32,10 +41,15 @@ class CuttableProxy:
                 self._listener.close()
                 self._listener = None
             for sock in self._sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
+                _close(sock)
             self._sockets.clear()
+
+    def freeze(self) -> None:
+        """Accept, hold and never answer: no byte passes until ``thaw()``."""
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -43,27 +57,40 @@ class CuttableProxy:
                 client, _addr = listener.accept()
             except OSError:
                 return  # cut
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pipe, args=(a, b), daemon=True).start()
+            threading.Thread(target=self._connect, args=(client,), daemon=True).start()
+
+    def _connect(self, client: socket.socket) -> None:
+        self._flowing.wait()  # frozen: the client waits for a greeting
+        try:
+            upstream = socket.create_connection(self.target, timeout=5)
+        except OSError:
+            client.close()
+            return
+        upstream.settimeout(None)
+        with self._lock:
+            self._sockets += [client, upstream]
+        for a, b in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                self._flowing.wait()  # frozen: held here, unanswered
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                _close(sock)
 
 
-def _pipe(source: socket.socket, sink: socket.socket) -> None:
-    try:
-        while data := source.recv(65536):
-            sink.sendall(data)
-    except OSError:
-        pass
-    finally:
-        for sock in (source, sink):
-            with contextlib.suppress(OSError):
-                sock.close()
+def _close(sock: socket.socket) -> None:
+    # shutdown() first: it wakes the other direction's thread blocked in
+    # recv() on this socket, which a close() alone leaves blocked, keeping the
+    # connection (and the database session behind it) open.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
 
 
 def _free_port() -> int:

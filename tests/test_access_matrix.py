@@ -174,6 +174,8 @@ def test_every_cell_of_the_matrix(world, secretariat):
             "Integrasjon",
             "--scope",
             scope,
+            "--owner",
+            secretariat.username,
             stdout=out,
         )
         keys[persona] = out.getvalue().strip().splitlines()[-1]

@@ -47,7 +47,8 @@ class Api:
 def test_integration_pushes_corrects_and_reads_progress(live_server, transactional_db):
     call_command("load_strategy", verbosity=0)
     secretariat = Api(
-        live_server.url, create_key("--name", "sek", "--role", "Sekretariat")
+        live_server.url,
+        create_key("--name", "sek", "--role", "Sekretariat", "--scope", "M1"),
     )
     ssb = Api(
         live_server.url,

@@ -37,3 +37,23 @@ def test_commands():
     assert "migrate" in start and "load_strategy" in start and "gunicorn" in start
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+
+
+def test_gunicorn_outlasts_the_database_limits_and_healthz_its_probe():
+    """A stuck database answers 503 before gunicorn would kill the worker, and
+    /healthz answers before the compose health check gives up on it."""
+    from django.conf import settings
+
+    from core.selectors import HEALTH_DATABASE_SECONDS
+
+    start = (PROJECT_DIR / "config" / "start-web.sh").read_text()
+    assert '--timeout "${WEB_TIMEOUT:-60}"' in start
+    assert settings.WEB_TIMEOUT == 60
+    waits = settings.DATABASE_STATEMENT_TIMEOUT + 2 * settings.DATABASE_CONNECT_TIMEOUT
+    assert waits < settings.WEB_TIMEOUT
+    # Migrations run without a statement limit: one stopped halfway fails the
+    # deploy.
+    assert "DATABASE_STATEMENT_TIMEOUT=0 python manage.py migrate" in start
+    probe = " ".join(COMPOSE["services"]["web"]["healthcheck"]["test"])
+    assert "timeout=5)" in probe
+    assert 2 * HEALTH_DATABASE_SECONDS < 5

@@ -61,13 +61,13 @@ def test_environment_selects_postgresql_and_a_real_broker():
         }
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[:2] == ["django.db.backends.postgresql", "False"]
+    assert result.stdout.split()[:2] == ["core.postgresql", "False"]
 
 
 def test_production_starts_when_configured():
     result = run_probe(PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "False"]
+    assert result.stdout.split() == ["core.postgresql", "False", "False"]
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,55 @@ def test_production_refuses_an_empty_allowed_hosts():
     result = run_probe({**PRODUCTION_ENV, "ALLOWED_HOSTS": ""})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+LIMITS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "d = s.DATABASES['default']; "
+    "print(d['OPTIONS']['connect_timeout'], d['STATEMENT_TIMEOUT'], "
+    "s.WORKER_DATABASE_STATEMENT_TIMEOUT)"
+)
+
+
+def run_limits(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", LIMITS],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **PRODUCTION_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_database_limits_default_below_gunicorns_timeout():
+    result = run_limits({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5", "30", "180"]
+
+
+def test_database_limits_come_from_the_environment():
+    result = run_limits(
+        {
+            "DATABASE_CONNECT_TIMEOUT": "3",
+            "DATABASE_STATEMENT_TIMEOUT": "20",
+            "WORKER_DATABASE_STATEMENT_TIMEOUT": "600",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "20", "600"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DATABASE_STATEMENT_TIMEOUT": "55"},
+        {"DATABASE_STATEMENT_TIMEOUT": "30", "WEB_TIMEOUT": "40"},
+        {"DATABASE_CONNECT_TIMEOUT": "20"},
+    ],
+)
+def test_production_refuses_database_limits_that_outlast_gunicorn(env):
+    result = run_limits(env)
+    assert result.returncode != 0
+    assert "WEB_TIMEOUT" in result.stderr

@@ -355,6 +355,39 @@ def test_an_import_killed_during_its_dry_run_is_checked_again(
     assert_stored_once(30)
 
 
+@pytest.mark.real_services
+def test_an_import_that_kills_its_worker_every_time_is_given_up(
+    real_workers,
+    broker,
+    tmp_path,
+    secretariat,
+):
+    """acks_late brings a killed task back; a file that takes its worker down
+    each time comes back MAX_DELIVERIES times, then fails and is acknowledged."""
+    from indicators.imports import MAX_DELIVERIES
+
+    content = import_inputs(3, 10)
+    workers = Workers(real_workers, tmp_path, "import_checked")
+    workers.start_held()
+    job = value_import_create(user=secretariat, filename="v.csv", content=content)
+    for delivery in range(1, MAX_DELIVERIES + 1):
+        held = workers.kill_when_held()
+        job.refresh_from_db()
+        assert (job.status, job.deliveries) == (ImportStatus.CHECKING, delivery)
+        workers.hold_file.unlink()
+        time.sleep(max(0.0, held["at"] + VISIBILITY + 0.5 - time.time()))
+        if delivery < MAX_DELIVERIES:
+            workers.start_held()  # dies again at the same point
+    workers.start_plain()
+    workers.wait_until(lambda: no_message_left(broker), "the job given up")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.deliveries == MAX_DELIVERIES + 1
+    (error,) = job.file_errors  # in the worker's language: the count says it
+    assert str(MAX_DELIVERIES) in error
+    assert not IndicatorValue.objects.exists()
+
+
 # --- The same redeliveries, without a broker ----------------------------------
 
 

@@ -2,8 +2,9 @@
 
 Loaded into a worker by ``celery worker --include tests.worker_hooks``. With
 ``WORKER_HOLD_AT`` naming one of ``POINTS`` and ``WORKER_HOLD_FILE`` a path,
-the worker that reaches the point writes the file (JSON: its pid and what it
-has done so far) and waits there for the test to kill it. Without the two
+the worker that reaches the point writes the file (JSON: its pid, its database
+session's statement timeout and what it has done so far) and waits there for
+the test to kill it. Without the two
 variables the module changes nothing.
 """
 
@@ -30,11 +31,21 @@ HOLD_SECONDS = 120
 
 def _hold(detail: dict) -> None:
     path = os.environ["WORKER_HOLD_FILE"]
+    detail = {"pid": os.getpid(), "statement_timeout": _statement_timeout(), **detail}
     with open(f"{path}.part", "w") as part:
-        json.dump({"pid": os.getpid(), **detail}, part)
+        json.dump(detail, part)
     os.replace(f"{path}.part", path)  # the test never reads half a file
     time.sleep(HOLD_SECONDS)
     raise RuntimeError("held at a kill point and never killed")
+
+
+def _statement_timeout() -> str:
+    """The limit the worker's own database session runs with."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        return cursor.fetchone()[0]
 
 
 def _rows(args, result) -> int | None:

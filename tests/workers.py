@@ -91,3 +91,18 @@ def workers():
         celery_app.conf.task_always_eager = True
         for worker in started:
             worker_stop(worker)
+
+
+def memory_kib(pid: int, field: str = "VmRSS") -> int:
+    """A process's resident memory (``VmRSS``) or its peak (``VmHWM``), in KiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    raise AssertionError(f"no {field} for process {pid}")
+
+
+def memory_peak_reset(pid: int) -> None:
+    """Start the process's peak (``VmHWM``) afresh from its present size."""
+    with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")

@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
+    # Before anything reads the session or a query: NUL is a 400, not a 500.
+    "core.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,6 +82,17 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+# Seconds. Gunicorn's timeout (config/start-web.sh) must exceed the statement
+# timeout plus two connect timeouts: the health check of a reused connection
+# and a new connect may each wait that long first.
+WEB_TIMEOUT = env.int("WEB_TIMEOUT", default=60)
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+# Below CELERY_TASK_SOFT_TIME_LIMIT, so a task gets a database error it can
+# report rather than being stopped mid-statement.
+WORKER_DATABASE_STATEMENT_TIMEOUT = env.int(
+    "WORKER_DATABASE_STATEMENT_TIMEOUT", default=180
+)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 }
@@ -97,6 +110,17 @@ else:
     # PostgreSQL is picked up again without restarting the web process.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A stuck database answers 503 soon instead of hanging the request until
+    # gunicorn (WEB_TIMEOUT) kills the worker: core.postgresql bounds the
+    # connect, has the server cancel long statements and stops waiting for a
+    # server that does not answer at all. The worker (config/celery.py) takes
+    # WORKER_DATABASE_STATEMENT_TIMEOUT instead; 0 means no limit.
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+    }
+    DATABASES["default"]["STATEMENT_TIMEOUT"] = DATABASE_STATEMENT_TIMEOUT
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and roles --------------------------------------------------------
@@ -127,6 +151,13 @@ LOGIN_MAX_FAILURES_USER = env.int("LOGIN_MAX_FAILURES_USER", default=5)
 LOGIN_MAX_FAILURES_ADDRESS = env.int("LOGIN_MAX_FAILURES_ADDRESS", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# API keys (core.services): a key lives a year unless made otherwise; a rotated
+# key stays valid this many days beside its successor; the security report
+# warns this many days before a key expires.
+API_KEY_LIFETIME_DAYS = env.int("API_KEY_LIFETIME_DAYS", default=365)
+API_KEY_ROTATION_GRACE_DAYS = env.int("API_KEY_ROTATION_GRACE_DAYS", default=7)
+API_KEY_EXPIRY_WARNING_DAYS = env.int("API_KEY_EXPIRY_WARNING_DAYS", default=30)
 
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],

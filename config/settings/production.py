@@ -8,7 +8,12 @@ missing ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` or
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import (
+    DATABASE_CONNECT_TIMEOUT,
+    DATABASE_STATEMENT_TIMEOUT,
+    WEB_TIMEOUT,
+    env,
+)
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -17,6 +22,13 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names of the site.")
 env.str("DATABASE_URL")
 env.str("CELERY_BROKER_URL")
+# A request stuck on the database must get its 503 before gunicorn kills it:
+# the health check, a new connect and the statement may each wait their limit.
+if DATABASE_STATEMENT_TIMEOUT + 2 * DATABASE_CONNECT_TIMEOUT >= WEB_TIMEOUT:
+    raise ImproperlyConfigured(
+        "DATABASE_STATEMENT_TIMEOUT + 2 x DATABASE_CONNECT_TIMEOUT must stay "
+        "below WEB_TIMEOUT (gunicorn's timeout)."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

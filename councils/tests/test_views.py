@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from councils.models import AgendaItem, Decision, Meeting
 from councils.services import agenda_item_add, decision_record, meeting_status_set
 from tests.factories import (
@@ -10,6 +11,7 @@ from tests.factories import (
     IndicatorFactory,
     MeetingFactory,
     OrganisationFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -160,16 +162,70 @@ def test_status_cannot_go_back_and_unknown_status_is_refused(
     assert client.get(url).status_code == 405
 
 
-def test_adding_a_member_with_login_grants_the_council_member_role(
-    client, secretariat, outsider, council
+def test_the_new_member_form_lists_only_logins_that_already_have_a_role(
+    client, secretariat, council_member, approver, outsider, administrator, council
+):
+    """The outside test: the form listed every active account, administrators
+    included, and adding one gave it Rådsmedlem at once."""
+    from core.models import User
+    from tests.api_helpers import create_key
+
+    boss = UserFactory(username="boss", is_superuser=True, roles=[Role.COUNCIL_MEMBER])
+    both = UserFactory(username="both", roles=[Role.COUNCIL_MEMBER, Role.ADMINISTRATOR])
+    UserFactory(username="former", is_active=False, roles=[Role.COUNCIL_MEMBER])
+    create_key("--name", "k", "--role", "Godkjenner")
+    client.force_login(secretariat)
+    form = client.get(reverse("councils:member_new", args=["nuit"])).context["form"]
+    listed = set(form.fields["user"].queryset.values_list("username", flat=True))
+    assert listed == {"radsmedlem", "sekretariat", "godkjenner"}
+    assert {outsider.username, administrator.username, boss.username} & listed == set()
+    assert both.username not in listed
+    assert not User.objects.filter(
+        username="api:k", pk__in=form.fields["user"].queryset
+    )
+
+
+@pytest.mark.parametrize("fixture", ["outsider", "administrator"])
+def test_adding_a_member_never_grants_a_role(
+    client, secretariat, council, request, fixture
+):
+    person = request.getfixturevalue(fixture)
+    roles_before = set(person.groups.values_list("name", flat=True))
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("councils:member_new", args=["nuit"]),
+        {"person_name": "Kari Nordmann", "role": "member", "user": person.pk},
+    )
+    assert response.status_code == 400
+    assert set(person.groups.values_list("name", flat=True)) == roles_before
+    assert not council.memberships.exists()
+
+
+def test_a_member_with_a_role_is_linked_without_changing_roles(
+    client, secretariat, council_member, council
 ):
     client.force_login(secretariat)
     response = client.post(
         reverse("councils:member_new", args=["nuit"]),
-        {"person_name": "Kari Nordmann", "role": "member", "user": outsider.pk},
+        {"person_name": "Kari Nordmann", "role": "member", "user": council_member.pk},
     )
     assert response.status_code == 302
-    assert outsider.groups.filter(name="Rådsmedlem").exists()
+    assert council.memberships.get().user == council_member
+    assert list(council_member.groups.values_list("name", flat=True)) == ["Rådsmedlem"]
+
+
+def test_the_membership_service_refuses_a_login_without_a_suitable_role(
+    council, outsider, administrator
+):
+    from django.core.exceptions import ValidationError
+
+    from councils.services import membership_add
+
+    for person in (outsider, administrator):
+        with pytest.raises(ValidationError):
+            membership_add(council=council, person_name="X", role="member", user=person)
+    assert not outsider.groups.exists()
+    assert not council.memberships.exists()
 
 
 def _meeting_with_items(council, count: int):

@@ -534,6 +534,25 @@ def test_too_many_items_is_413_stating_the_limit(key_m1):
             [{"indicator": "M1-A", "period": "2024", "value": "1", "comment": "=1+1"}],
             "0",
         ),
+        (
+            [{"indicator": "M1-A", "period": "2024", "value": "1", "comment": " =1+1"}],
+            "0",
+        ),
+        (
+            [{"indicator": "M1-A", "period": "2024", "value": "1", "comment": "\n=1"}],
+            "0",
+        ),
+        (
+            [
+                {
+                    "indicator": "M1-A",
+                    "period": "2024",
+                    "value": "1",
+                    "comment": "\xa0=1",
+                }
+            ],
+            "0",
+        ),
         ([{"indicator": "M1-A", "period": "2024", "value": "1", "comment": 5}], "0"),
     ],
 )
@@ -807,6 +826,16 @@ def test_nobody_approves_their_own_value(m1):
         push(client, REJECT, {"items": items, "reason": "x"}), 403, "permission_denied"
     )
     assert IndicatorValue.objects.get().status == "submitted"
+
+
+@pytest.mark.parametrize("reason", ["=1+1", " =1+1", "\n=1+1", "\u00a0@SUM(A1)"])
+def test_a_reject_reason_that_could_run_as_a_formula_is_400(
+    submitted, approver_api, reason
+):
+    items = [{"indicator": "M1-A", "period": "2024"}]
+    response = push(approver_api, REJECT, {"items": items, "reason": reason})
+    assert "reason" in assert_error(response, 400, "invalid")["details"]
+    assert {v.status for v in submitted} == {"submitted"}
 
 
 def test_approver_key_is_held_to_its_scope(submitted, m2):

@@ -15,8 +15,8 @@ BAD = ["A/B", "..", "A B", "=1+1", "ＤＥＭＯ-M1-1", "X\u200bY", "new"]
 
 
 def migrate(targets=None):
-    """To ``targets``, or by default to every app's latest migration, so that
-    the tests after this one find the whole schema."""
+    """Migrate to ``targets``, or (None) back to the newest migration of every
+    app, so that the tests after this one find the schema they expect."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     targets = targets or executor.loader.graph.leaf_nodes()
@@ -51,7 +51,7 @@ def test_codes_stored_before_the_rule_are_repaired_and_pages_work_again(client):
                 frequency="annual",
             )
     finally:
-        migrate()
+        migrate()  # the repair (0004) runs on the way
 
     codes = list(Indicator.objects.order_by("pk").values_list("code", flat=True))
     assert codes == [

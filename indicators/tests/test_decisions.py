@@ -175,7 +175,8 @@ def test_one_refused_value_among_hundreds_decides_nothing(people):
     assert refused.value.has(services.ErrorCode.OWN_ENTRY)
     assert refused.value.has(services.ErrorCode.GONE)
     assert str(refused.value.errors[own.pk]) == (
-        "OWN 2020 was entered by you; another person must decide on it."
+        "OWN 2020 was entered by you, or by an API key of yours; another person "
+        "must decide on it."
     )
     assert not IndicatorValue.objects.filter(status="approved").exists()
     assert not IndicatorValue.history.filter(history_type="~").exists()

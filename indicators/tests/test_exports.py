@@ -44,7 +44,17 @@ def values(secretariat, approver):
 
 @pytest.mark.parametrize(
     ("text", "escaped"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-x", "'-x"), ("@a", "'@a"), ("ok", "ok")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-x", "'-x"),
+        ("@a", "'@a"),
+        ("ok", "ok"),
+        (" =1+1", "' =1+1"),  # stored before the guard looked past blanks
+        ("\u00a0=1+1", "'\u00a0=1+1"),
+        ("\n@a", "'\n@a"),
+        (" ok", " ok"),
+    ],
 )
 def test_cells_that_start_a_formula_are_escaped(text, escaped):
     assert cell_escape(text) == escaped

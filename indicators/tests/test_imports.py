@@ -116,6 +116,10 @@ def test_a_20_mb_file_is_refused(indicators):
         (b"@SUM(A1);2023;5", "formula"),
         (b"A;2023;5;-1", "formula"),
         (b"A;2023;@5", "formula"),
+        (b"A;2023;5; =1+1", "formula"),
+        (b'A;2023;5;"\n=1+1"', "formula"),
+        ("A;2023;5;\u00a0=1+1".encode(), "formula"),
+        (b" =HYPERLINK(1);2023;5", "formula"),
     ],
 )
 def test_bad_rows_give_row_level_errors(indicators, row, message):
@@ -415,3 +419,161 @@ def test_a_20_mb_upload_is_refused_on_the_form(client, secretariat):
     assert response.status_code == 400
     assert "larger than 10 MB" in " ".join(response.context["form"].errors["file"])
     assert not ValueImport.objects.exists()
+
+
+# --- The reading budget --------------------------------------------------------
+
+
+def test_a_file_named_xlsx_that_is_not_one_says_so(indicators):
+    content = b"indicator;period;value\nA;2023;5\n"
+    (error,) = outcomes(content, filename="values.xlsx")
+    assert "not an Excel file" in error
+    assert outcomes(content, filename="values.csv") == [(2, "new", "")]
+
+
+def test_the_upload_form_refuses_a_file_named_xlsx_that_is_not_one(client, secretariat):
+    client.force_login(secretariat)
+    response = upload(client, b"indicator;period;value\nA;2023;5\n", "v.xlsx")
+    assert response.status_code == 400
+    assert "not an Excel file" in " ".join(response.context["form"].errors["file"])
+    assert not ValueImport.objects.exists()
+
+
+def test_a_zip_that_is_no_workbook_says_so(indicators):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    (error,) = outcomes(out.getvalue(), filename="values.xlsx")
+    assert "not an Excel workbook" in error
+
+
+def test_a_workbook_is_refused_by_its_declared_size_before_it_is_unpacked(
+    indicators, monkeypatch
+):
+    from indicators import import_files
+    from tests.xlsx_files import rows_xlsx
+
+    monkeypatch.setattr(import_files, "XLSX_MAX_SHEET", 10_000)
+    opened = []
+    monkeypatch.setattr(
+        "openpyxl.load_workbook", lambda *a, **k: opened.append(1) or 1 / 0
+    )
+    (error,) = outcomes(rows_xlsx(1_000))
+    assert "unpacks to more than" in error
+    assert not opened  # refused from the ZIP's directory alone
+
+
+def test_rows_beyond_the_budget_stop_the_reading_of_an_xlsx(indicators, monkeypatch):
+    from indicators import import_files
+    from tests.xlsx_files import rows_xlsx
+
+    monkeypatch.setattr(import_files, "MAX_ROWS", 50)
+    cells = []
+    original = import_files._xlsx_cell
+    monkeypatch.setattr(
+        import_files, "_xlsx_cell", lambda c: cells.append(1) or original(c)
+    )
+    (error,) = outcomes(rows_xlsx(100_000))
+    assert "more than 50 rows" in error
+    assert len(cells) <= 52 * 3  # the header and 51 rows, not 100,000
+
+
+def test_rows_beyond_the_budget_stop_the_reading_of_a_csv(indicators, monkeypatch):
+    from indicators import import_files
+
+    monkeypatch.setattr(import_files, "MAX_ROWS", 50)
+    read = []
+    original = import_files._csv_rows
+
+    def counting(text):
+        for row in original(text):
+            read.append(row)
+            yield row
+
+    monkeypatch.setattr(import_files, "_csv_rows", counting)
+    (error,) = outcomes(b"indicator;period;value\n" + b"A;2023;5\n" * 100_000)
+    assert "more than 50 rows" in error
+    assert len(read) == 52
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_row_wider_than_the_budget_is_refused(indicators, fmt):
+    from tests.xlsx_files import number_cell, rows_xlsx
+
+    if fmt == "csv":
+        content = b"indicator;period;value\nA;2023;5" + b";x" * 60 + b"\n"
+    else:  # one cell at column XFD: openpyxl would pad the row to 16,384 cells
+        row = '<row><c r="A2"><v>1</v></c><c r="XFD2"><v>1</v></c></row>'
+        content = rows_xlsx(1, row_xml=row)
+    (error,) = outcomes(content)
+    assert "Row 2 has more than 50 columns" in error
+    assert number_cell(1) == "<c><v>1</v></c>"
+
+
+def test_cells_beyond_the_budget_are_refused(indicators, monkeypatch):
+    from indicators import import_files
+
+    monkeypatch.setattr(import_files, "MAX_CELLS", 100)
+    (error,) = outcomes(b"indicator;period;value\n" + b"A;2023;5\n" * 40)
+    assert "more than 100 filled cells" in error
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        # Cut off after the dimension openpyxl reads when it opens the file.
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+        'main"><dimension ref="A1:C2"/><sheetData><row><c><v>1',
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+        'main"><sheetData><row><c t="inlineStr"><is><t>&b;</t></is></c></row>'
+        "</sheetData></worksheet>",  # entities: defusedxml refuses them
+    ],
+)
+def test_a_malformed_sheet_is_a_clear_file_error(indicators, secretariat, sheet):
+    from tests.xlsx_files import rows_xlsx
+
+    content = rows_xlsx(0, sheet=sheet)
+    (error,) = outcomes(content)
+    assert "cannot be read" in error or "not a readable XLSX" in error
+    job = run_import(content, secretariat)
+    assert job.status == ImportStatus.INVALID
+
+
+def test_xlsx_is_read_through_defusedxml_in_production_too():
+    from pathlib import Path
+
+    from indicators.apps import xlsx_reading_is_defused
+
+    assert xlsx_reading_is_defused(None) == []
+    lock = Path(__file__).resolve().parents[2] / "requirements.lock"
+    assert "defusedxml==" in lock.read_text()
+
+
+def test_an_import_step_delivered_too_often_is_given_up(indicators, secretariat):
+    from indicators.imports import MAX_DELIVERIES, import_delivery_count
+    from indicators.tasks import value_import_check_task
+
+    job = ValueImport.objects.create(
+        filename="v.csv",
+        content=b"indicator;period;value\nA;2023;5\n",
+        created_by=secretariat,
+        status=ImportStatus.CHECKING,
+    )
+    for _ in range(MAX_DELIVERIES):
+        assert import_delivery_count(job_id=job.pk)
+    # The worker died each time; the next delivery gives the job up.
+    value_import_check_task.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "stopped 3 times" in job.file_errors[0]
+    assert not job.report
+
+
+def test_a_requested_commit_starts_its_deliveries_afresh(indicators, secretariat):
+    job = run_import(b"indicator;period;value\nA;2023;5\n", secretariat)
+    assert job.status == ImportStatus.COMMITTED
+    assert job.deliveries == 0  # counted by the tasks, reset by the request

@@ -142,6 +142,35 @@ def test_period_labels():
     )
 
 
+HIDDEN_FORMULAS = [
+    "=1+1",
+    " =1+1",
+    "\n=1+1",
+    "\r\n=1+1",
+    "\u00a0=1+1",
+    "\u2009+1",
+    "\u200b=1+1",
+    "\ufeff@SUM(A1)",
+    "＝1+1",
+    "  \t -1",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_FORMULAS)
+def test_the_formula_guard_looks_past_blanks_and_invisible_characters(text):
+    """The outside test stored " =1+1", "\n=1+1" and "\u00a0=1+1" as =1+1."""
+    with pytest.raises(InputError, match="formula"):
+        parsing.text_check(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [("ok", "ok"), ("  Rettet tall \n", "Rettet tall"), ("1 + 1 = 2", "1 + 1 = 2")],
+)
+def test_text_is_stored_stripped(text, stored):
+    assert parsing.text_check(text) == stored
+
+
 def test_a_number_written_with_a_real_minus_reads_back():
     """Pages write negative numbers with U+2212 (core.numbers); pasted back
     into a form they are the same number."""

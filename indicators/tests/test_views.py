@@ -349,6 +349,58 @@ def test_approver_cannot_approve_own_value_through_the_page(client):
     assert value.status == "submitted"
 
 
+@pytest.mark.parametrize("reason", ["=1+1", " =1+1", "\n=1+1", "\u00a0=1+1"])
+def test_a_rejection_reason_that_could_run_as_a_formula_is_refused(
+    client, secretariat, approver, reason
+):
+    value = IndicatorValueFactory(entered_by=secretariat)
+    client.force_login(approver)
+    response = client.post(
+        reverse("indicators:approvals"),
+        {"values": [value.pk], "action": "reject", "reason": reason},
+    )
+    assert response.status_code == 400
+    assert "reason" in response.context["form"].errors
+    value.refresh_from_db()
+    assert value.status == "submitted" and value.rejection_reason == ""
+
+
+def test_the_reject_service_checks_the_reason_itself(secretariat, approver):
+    from indicators.services import ErrorCode, ValueRejected, values_reject
+
+    value = IndicatorValueFactory(entered_by=secretariat)
+    with pytest.raises(ValueRejected) as refused:
+        values_reject(value_ids=[value.pk], user=approver, reason="\u00a0=1+1")
+    assert refused.value.has(ErrorCode.INVALID)
+    value.refresh_from_db()
+    assert value.status == "submitted"
+
+
+@pytest.mark.parametrize("comment", [" =1+1", "\n=1+1", "\u00a0=1+1"])
+def test_a_value_comment_that_could_run_as_a_formula_is_refused(
+    client, indicator, secretariat, comment
+):
+    client.force_login(secretariat)
+    response = client.post(
+        enter(), {"period": "2024", "value": "5", "comment": comment}
+    )
+    assert response.status_code == 400
+    assert "comment" in response.context["form"].errors
+    assert not IndicatorValue.objects.exists()
+
+
+def test_an_import_comment_that_could_run_as_a_formula_is_refused(client, secretariat):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(secretariat)
+    upload = SimpleUploadedFile("v.csv", b"indicator;period;value\nA;2023;5\n")
+    response = client.post(
+        reverse("indicators:import_new"), {"file": upload, "comment": " =1+1"}
+    )
+    assert response.status_code == 400
+    assert "comment" in response.context["form"].errors
+
+
 def test_rejection_needs_a_reason(client, secretariat, approver):
     value = IndicatorValueFactory(entered_by=secretariat)
     client.force_login(approver)
