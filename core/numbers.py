@@ -8,7 +8,6 @@ API keeps numbers as numbers (decimals as exact text).
 import functools
 from decimal import Decimal
 
-from django.template.defaultfilters import floatformat
 from django.utils import formats, numberformat
 from django.utils.translation import get_language
 
@@ -25,23 +24,39 @@ def _number_formats(language: str) -> tuple:
     )
 
 
-def number_text(value: float) -> str:
-    """A measured number with up to two decimals, digits grouped (charts, tables).
+def _localized(value: float, places: int) -> str:
+    """Rounded to ``places`` decimals with trailing zeros dropped (``100``, not
+    ``100,0``; ``0,95``, not ``0,9500``), digits grouped, a real minus sign.
 
-    formats.number_format, with the formats looked up once per language: a
+    numberformat.format with the formats looked up once per language: a
     chart's table formats every value of ten years of monthly data.
     """
     decimal, grouping, thousands = _number_formats(get_language())
-    rounded = round(float(value), 2)
-    shown = int(rounded) if rounded.is_integer() else rounded  # 100, not 100,0
-    return numberformat.format(
+    rounded = round(float(value), places)
+    shown = int(rounded) if rounded.is_integer() else rounded
+    text = numberformat.format(
         shown, decimal, None, grouping, thousands, force_grouping=True, use_l10n=True
     )
+    return _real_minus(text)
+
+
+def _real_minus(text: str) -> str:
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def number_text(value: float) -> str:
+    """A measured number with up to two decimals (charts, tables, checks)."""
+    return _localized(value, 2)
 
 
 def percent_text(rate: float) -> str:
     """A rate (0.05) as a percentage with up to two decimals: ``5 %``."""
-    return f"{number_text(rate * 100)} %"
+    return f"{_localized(rate * 100, 2)} %"
+
+
+def with_unit(text: str, unit_label: str) -> str:
+    """A number as people read it with its unit: ``90,6 %``, ``13 min``."""
+    return f"{text} {unit_label}" if unit_label and text != NO_NUMBER else text
 
 
 def signed_text(value: float, *, rate: bool = False) -> str:
@@ -54,25 +69,22 @@ def signed_text(value: float, *, rate: bool = False) -> str:
 
 
 def decimal_text(value: Decimal | None) -> str:
-    """A stored Decimal exactly, without trailing zeros, digits grouped
-    (``1 234,5`` in bokmål); empty for None."""
+    """A stored Decimal exactly, without trailing zeros, digits grouped, a real
+    minus sign (``1 234,5``, ``−4,2`` in bokmål); empty for None."""
     if value is None:
         return ""
     normal = value.normalize()
     if normal == normal.to_integral():
         normal = normal.quantize(Decimal(1))
-    return formats.number_format(normal, use_l10n=True, force_grouping=True)
+    return _real_minus(
+        formats.number_format(normal, use_l10n=True, force_grouping=True)
+    )
 
 
-def method_number_text(value: float | None) -> str:
+def method_number_text(value: float | None, places: int = 3) -> str:
     """A figure of the progress method (a progress value, a threshold) with up
-    to three decimals; a dash for none."""
-    return NO_NUMBER if value is None else floatformat(value, -3)
-
-
-def method_rate_text(rate: float) -> str:
-    """A growth rate of the progress method as a percentage, up to two decimals."""
-    return f"{floatformat(rate * 100, -2)} %"
+    to three decimals (or ``places``); a dash for none."""
+    return NO_NUMBER if value is None else _localized(value, places)
 
 
 def score_text(value: object) -> str:

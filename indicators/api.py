@@ -169,7 +169,7 @@ def indicator_progress(request, code: str):
     snapshot.answered_for = as_of or timezone.localdate()
     # Served as read: a legacy figure beyond the measurable range becomes None.
     snapshot.components = stored_components(snapshot.components)
-    snapshot.explanation = snapshot_explain(snapshot).as_dict()
+    snapshot.explanation = snapshot_explain(snapshot, indicator.unit_label).as_dict()
     return Response(ProgressOutput(snapshot).data)
 
 

@@ -81,7 +81,7 @@ def indicator_value_chart(data: IndicatorChartData, fmt: NumberFormat) -> ChartV
         chart_id=f"chart-values-{data.code}",
         title=_("%(name)s: values, baseline and target") % {"name": data.name},
         summary=value_chart_summary(data, fmt),
-        columns=[_("Period"), _("Value"), _("Status")],
+        columns=[_("Period"), _value_heading(data.unit_label), _("Status")],
         rows=value_table_rows(data, fmt),
     )
 
@@ -125,9 +125,15 @@ def _add_target_lines(figure: Figure, data: IndicatorChartData) -> None:
         )
 
 
-def value_chart_summary(data: IndicatorChartData, fmt: NumberFormat) -> str:
+def value_chart_summary(data: IndicatorChartData, number: NumberFormat) -> str:
     if not data.approved:
         return _("No approved values yet.")
+
+    def fmt(value: float) -> str:  # a value as people read it: with its unit
+        return (
+            f"{number(value)} {data.unit_label}" if data.unit_label else number(value)
+        )
+
     first, last = data.approved[0], data.approved[-1]
     parts = [
         _("Approved values from %(first)s (%(v1)s) to %(last)s (%(v2)s).")
@@ -155,6 +161,7 @@ def value_chart_summary(data: IndicatorChartData, fmt: NumberFormat) -> str:
 def _projection_sentences(
     data: IndicatorChartData, target: ChartPoint, fmt: NumberFormat
 ) -> list[str]:
+    """What the projection says; ``fmt`` writes a value with its unit."""
     if data.projection_out_of_range:
         return [
             _(
@@ -182,6 +189,11 @@ def _projection_sentences(
         _("At the observed pace the value would be %(value)s in %(year)s.")
         % {"value": fmt(data.projected_at_target), "year": target.label}
     ]
+
+
+def _value_heading(unit_label: str) -> str:
+    value = _("Value")
+    return f"{value} ({unit_label})" if unit_label else value
 
 
 def value_table_rows(data: IndicatorChartData, fmt: NumberFormat) -> list[list[str]]:

@@ -66,7 +66,9 @@ def indicator_dashboard(
     return IndicatorDashboard(
         as_of=day,
         snapshot=snapshot,
-        explanation=snapshot_explain(snapshot) if snapshot else None,
+        explanation=snapshot_explain(snapshot, indicator.unit_label)
+        if snapshot
+        else None,
         value_chart=indicator_value_chart(data, number_text),
         pace_chart=pace,
     )

@@ -12,7 +12,12 @@ from dataclasses import asdict, dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.numbers import method_number_text, method_rate_text
+from core.numbers import (
+    method_number_text,
+    percent_text,
+    score_text,
+    with_unit,
+)
 from strategy.models import ProgressStatus
 
 from . import progress
@@ -57,15 +62,16 @@ THRESHOLD_STATUSES = (
     ("med", ProgressStatus.MODERATE_PROGRESS),
     ("low", ProgressStatus.LIMITED_PROGRESS),
 )
-# (component, label, kind): kind tells the template how to format the number.
+# (component, label, kind): kind tells how to write the number: a value of the
+# indicator (with its unit), a plain number, a rate (percent) or a year.
 INPUT_ROWS = (
     ("base_time", gettext_lazy("Base point: time"), "year"),
-    ("base_value", gettext_lazy("Base point: value"), "number"),
+    ("base_value", gettext_lazy("Base point: value"), "value"),
     ("current_time", gettext_lazy("Current point: time"), "year"),
-    ("current_value", gettext_lazy("Current point: value"), "number"),
+    ("current_value", gettext_lazy("Current point: value"), "value"),
     ("target_time", gettext_lazy("Target year"), "year"),
-    ("target_value", gettext_lazy("Target value"), "number"),
-    ("limit", gettext_lazy("Natural limit"), "number"),
+    ("target_value", gettext_lazy("Target value"), "value"),
+    ("limit", gettext_lazy("Natural limit"), "value"),
     ("cagr_observed", gettext_lazy("Observed annual growth (CAGR)"), "percent"),
     (
         "cagr_target",
@@ -78,12 +84,12 @@ COUNCIL_ROWS = (
     (
         "projected_value_at_target",
         gettext_lazy("Projected value in the target year at the observed growth"),
-        "number",
+        "value",
     ),
     (
         "expected_value_now",
         gettext_lazy("Expected value now on a straight line from base to target"),
-        "number",
+        "value",
     ),
     (
         "share_of_distance_covered",
@@ -103,8 +109,8 @@ class Row:
     key: str
     label: str
     value: float | None  # None: outside the measurable range
-    kind: str  # number, percent (a rate: 0.05 is 5 %) or year (a decimal year)
-    display: str  # the value formatted for the active language
+    kind: str  # value, number, percent (a rate: 0.05 is 5 %) or year
+    display: str  # the value formatted for the active language, with its unit
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class Threshold:
     status: str
     status_label: str
     reached: bool
+    display: str  # up to four decimals: 0,95 and 0,0123
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,8 @@ class Explanation:
     inputs: list[Row] = field(default_factory=list)
     thresholds: list[Threshold] = field(default_factory=list)
     council: list[Row] = field(default_factory=list)
+    score_display: str = ""  # +3,9, as on the rest of the page
+    progress_value_display: str = ""
 
     def as_dict(self) -> dict:
         """Plain JSON data for the API: numbers as numbers, texts translated."""
@@ -143,8 +152,9 @@ def status_explain(
     progress_value: float | None,
     method: str,
     components: progress.Components,
+    unit_label: str = "",
 ) -> Explanation:
-    """Explain a stored status in the active language."""
+    """Explain a stored status in the active language; values with their unit."""
     return Explanation(
         status=status,
         status_label=str(ProgressStatus(status).label),
@@ -152,16 +162,18 @@ def status_explain(
         progress_value=progress_value,
         method=method,
         method_label=str(METHOD_LABELS.get(method, method)),
-        summary=_summary(status, progress_value, components),
+        summary=_summary(status, progress_value, components, unit_label),
         formula=FORMULAS.get(method, ""),
         cagr_formula=CAGR_FORMULA,
-        inputs=_rows(INPUT_ROWS, components),
+        inputs=_rows(INPUT_ROWS, components, unit_label),
         thresholds=_thresholds(progress_value, components.get("thresholds")),
-        council=_rows(COUNCIL_ROWS, components),
+        council=_rows(COUNCIL_ROWS, components, unit_label),
+        score_display=score_text(score),
+        progress_value_display=method_number_text(progress_value),
     )
 
 
-def snapshot_explain(snapshot: ProgressSnapshot) -> Explanation:
+def snapshot_explain(snapshot: ProgressSnapshot, unit_label: str = "") -> Explanation:
     """Explain a ``ProgressSnapshot``."""
     return status_explain(
         status=snapshot.status,
@@ -169,10 +181,11 @@ def snapshot_explain(snapshot: ProgressSnapshot) -> Explanation:
         progress_value=snapshot.progress_value,
         method=snapshot.method,
         components=progress.stored_components(snapshot.components),
+        unit_label=unit_label,
     )
 
 
-def _rows(spec, components: progress.Components) -> list[Row]:
+def _rows(spec, components: progress.Components, unit_label: str) -> list[Row]:
     figures: Mapping[str, object] = components  # keyed by the spec's names
     beyond = set(components.get("out_of_range") or ())
     rows = []
@@ -181,7 +194,7 @@ def _rows(spec, components: progress.Components) -> list[Row]:
         if key in beyond:
             rows.append(Row(key, str(label), None, kind, str(OUT_OF_RANGE)))
         elif isinstance(value, int | float):
-            display = _display(value, kind) + _note(key, components)
+            display = _display(value, kind, unit_label) + _note(key, components)
             rows.append(Row(key, str(label), value, kind, display))
     return rows
 
@@ -198,11 +211,13 @@ def _note(key: str, components: progress.Components) -> str:
     return f" ({note})"
 
 
-def _display(value: float, kind: str) -> str:
+def _display(value: float, kind: str, unit_label: str) -> str:
     if kind == "percent":
-        return method_rate_text(value)
+        return percent_text(value)
     if kind == "year":
         return period_label_from_time(value)
+    if kind == "value":
+        return with_unit(method_number_text(value), unit_label)
     return method_number_text(value)
 
 
@@ -216,19 +231,26 @@ def _thresholds(value: float | None, thresholds: dict | None) -> list[Threshold]
             status=status.value,
             status_label=str(status.label),
             reached=value is not None and value >= thresholds[name],
+            display=method_number_text(thresholds[name], places=4),
         )
         for name, status in THRESHOLD_STATUSES
     ]
 
 
-def _summary(status: str, value: float | None, components: progress.Components) -> str:
+def _summary(
+    status: str, value: float | None, components: progress.Components, unit: str
+) -> str:
     if status == ProgressStatus.TARGET_ACHIEVED:
         return _(
             "The current value %(current)s has reached the target %(target)s, "
             "so the score is 5."
         ) % {
-            "current": method_number_text(components.get("current_value")),
-            "target": method_number_text(components.get("target_value")),
+            "current": with_unit(
+                method_number_text(components.get("current_value")), unit
+            ),
+            "target": with_unit(
+                method_number_text(components.get("target_value")), unit
+            ),
         }
     if status == ProgressStatus.NOT_AVAILABLE:
         return str(REASONS.get(components.get("reason") or "", ""))

@@ -56,7 +56,8 @@ def decimal_parse(text: str) -> Decimal:
 
     The last of ``,`` and ``.`` is the decimal separator when both appear.
     """
-    raw = _SPACES.sub("", str(text).strip())
+    # A real minus sign (U+2212), as pages write negative numbers, is a minus.
+    raw = _SPACES.sub("", str(text).strip()).replace("\u2212", "-")
     if _PLAIN_NUMBER.fullmatch(raw):
         # The common forms (at most one separator, sizes within the limits):
         # what the general path below would return, without its checks.

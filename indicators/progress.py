@@ -155,10 +155,12 @@ def _bounded(figures: dict) -> dict:
 
 
 def _out_of_range(value: object) -> bool:
-    if value.__class__ not in (int, float):  # bool is an int's subclass: not one
+    """A number (not a bool) that is not finite or is too large. The chained
+    comparison is False for NaN, so NaN is out of range too; it runs for
+    every component of every snapshot, hence no call to math.isfinite."""
+    if value.__class__ is not float and value.__class__ is not int:
         return False
-    number = cast(float, value)
-    return not math.isfinite(number) or abs(number) >= MEASURABLE_MAX
+    return not -MEASURABLE_MAX < value < MEASURABLE_MAX
 
 
 @dataclass(frozen=True)

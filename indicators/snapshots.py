@@ -19,7 +19,6 @@ Every function here works on many indicators in a fixed number of queries.
 """
 
 import datetime as dt
-import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from decimal import Decimal
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from psycopg.types.numeric import FloatLoader
 
@@ -131,10 +131,8 @@ def _values_as_floats(rows: models.QuerySet) -> Iterable[tuple]:
 # --- Definitions as they apply ---------------------------------------------------
 
 
-@functools.lru_cache(maxsize=65536)
 def _day_of(moment: dt.datetime) -> dt.date:
-    """The day (Europe/Oslo) of a moment; cached: a batch approval stamps many
-    rows with one moment."""
+    """The day (Europe/Oslo) of a moment."""
     return timezone.localdate(moment)
 
 
@@ -161,6 +159,8 @@ class DefinitionHistory:
 
     def at(self, day: dt.date) -> dict:
         """The definition fields in effect at the end of ``day``."""
+        if not self.saved and not self.changes:  # never changed: the row
+            return self.current
         cutoff = as_of_cutoff(day)
         fields = self._saved_at(cutoff)
         known = [c for c in self.changes if c["changed_at"] < cutoff]
@@ -314,75 +314,31 @@ def snapshot_as_of(
 
 # --- Writes ---------------------------------------------------------------------
 
-# An approved revision: period start, value, approved at, superseded at.
-Revision = tuple[dt.date, float, dt.datetime, dt.datetime | None]
 
-
-def _revisions(ids: list[int]) -> dict[int, list[Revision]]:
-    """Every approved revision of these indicators, superseded ones included,
-    by period and approval time (one query)."""
-    rows = _values_as_floats(
-        IndicatorValue.objects.filter(indicator_id__in=ids, status=ValueStatus.APPROVED)
-        .order_by("indicator_id", "period_start", "approved_at", "pk")
-        .values_list(
-            "indicator_id", "period_start", "value", "approved_at", "superseded_at"
+def _value_change_days(
+    ids: list[int], *, since: dt.date | None
+) -> dict[int, set[dt.date]]:
+    """The days (Europe/Oslo) from ``since`` on (all with None) on which each
+    indicator had a value approved or superseded. Two queries, counted by day
+    in the database: a row per indicator and day, not per value."""
+    days: dict[int, set[dt.date]] = {}
+    zone = timezone.get_default_timezone()
+    start = None if since is None else as_of_cutoff(since - dt.timedelta(days=1))
+    approved = IndicatorValue.objects.filter(
+        indicator_id__in=ids, status=ValueStatus.APPROVED
+    ).order_by()
+    for stamp in ("approved_at", "superseded_at"):
+        rows = approved.filter(**{f"{stamp}__isnull": False})
+        if start is not None:
+            rows = rows.filter(**{f"{stamp}__gte": start})
+        pairs = (
+            rows.annotate(day=TruncDate(stamp, tzinfo=zone))
+            .values_list("indicator_id", "day")
+            .distinct()
         )
-    )
-    revisions: dict[int, list[Revision]] = {}
-    for indicator_id, start, value, approved_at, superseded_at in rows:
-        revisions.setdefault(indicator_id, []).append(
-            (start, float(value), approved_at, superseded_at)
-        )
-    return revisions
-
-
-class _Timeline:
-    """One indicator's inputs over time: its official series and definition as
-    of any day, and the days they changed."""
-
-    times: dict[dt.date, float] = {}  # period start -> decimal year, shared
-
-    def __init__(self, revisions: list[Revision], definitions: DefinitionHistory):
-        self.revisions = revisions
-        self.definitions = definitions
-
-    def series(self, day: dt.date) -> Series:
-        """The official ``(decimal year, value)`` points at the end of ``day``;
-        of two revisions of a period that both look official, the later approval."""
-        cutoff = as_of_cutoff(day)
-        points: Series = []
-        last_start = None
-        for start, value, approved_at, superseded_at in self.revisions:
-            if approved_at >= cutoff or (
-                superseded_at is not None and superseded_at < cutoff
-            ):
-                continue
-            time = self.times.get(start)
-            if time is None:
-                time = self.times[start] = progress.decimal_year(
-                    start.year, start.month
-                )
-            if start == last_start:
-                points[-1] = (time, value)
-            else:
-                points.append((time, value))
-                last_start = start
-        return points
-
-    def days(self, since: dt.date | None, until: dt.date) -> list[dt.date]:
-        """The days in ``[since, until]`` on which the inputs changed, and
-        ``until``; from the beginning when ``since`` is None."""
-        start = None if since is None else as_of_cutoff(since - dt.timedelta(days=1))
-        found = {until}
-        for _start, _value, approved_at, superseded_at in self.revisions:
-            for moment in (approved_at, superseded_at):
-                if moment is not None and (start is None or moment >= start):
-                    found.add(_day_of(moment))
-        found |= self.definitions.days()
-        return sorted(d for d in found if (since is None or d >= since) and d <= until)
-
-    def definition(self, day: dt.date) -> progress.Definition:
-        return definition_from_row(self.definitions.at(day))
+        for pk, day in pairs:
+            days.setdefault(pk, set()).add(day)
+    return days
 
 
 @transaction.atomic
@@ -395,8 +351,11 @@ def snapshots_record(
 
     Idempotent: a snapshot is written only where its inputs fingerprint differs
     from the newest one at or before its day. A fixed number of queries however
-    many indicators and days. The goals are rolled up by the caller
-    (``strategy.services.progress_recompute``) in the same transaction.
+    many indicators, and one more for each further day whose inputs are read
+    (a recompute reads ``as_of`` and the few days since the newest snapshot; a
+    first recompute or a backfill every day of the history). The goals are
+    rolled up by the caller (``strategy.services.progress_recompute``) in the
+    same transaction.
     """
     ids = sorted({int(pk) for pk in indicator_ids})
     # Two recomputes of one indicator must not both find "no snapshot yet" and
@@ -408,19 +367,34 @@ def snapshots_record(
     # after the read below is newer than the snapshot, so the sweep finds it.
     computed_at = timezone.now()
     histories = definition_histories(indicator_ids=ids)
-    revisions = _revisions(ids)
     stored = _stored_keys(ids, as_of=as_of, full=full)
+    # Each indicator is walked from its newest snapshot's day on; one without
+    # any (or with ``full``) from the beginning.
+    since: dict[int, dt.date | None] = {
+        pk: None if full or pk not in stored else stored[pk][-1][0] for pk in ids
+    }
+    known = [day for day in since.values() if day is not None]
+    first = min(known) if len(known) == len(ids) else None
+    changes = _value_change_days(ids, since=first)
+    days = {
+        pk: _days(
+            changes.get(pk, set())
+            | history.days()
+            | {day for day, _key in stored.get(pk, [])},
+            since=since[pk],
+            until=as_of,
+        )
+        for pk, history in histories.items()
+    }
+    series = _series_by_day(days)
     new_rows: list[ProgressSnapshot] = []
     goal_days: dict[int, set[dt.date]] = {}
     for pk, history in histories.items():
-        timeline = _Timeline(revisions.get(pk, []), history)
-        rows = stored.get(pk, [])
-        since = None if full or not rows else rows[-1][0]
-        newest = NewestKeys(rows)
-        days = set(timeline.days(since, as_of)) | {day for day, _key in rows}
+        newest = NewestKeys(stored.get(pk, []))
         changed = goal_days.setdefault(history.current["goal_id"], set())
-        for day in sorted(d for d in days if d <= as_of):
-            points, definition = timeline.series(day), timeline.definition(day)
+        for day in days[pk]:
+            points = series[day].get(pk, [])
+            definition = definition_from_row(history.at(day))
             key = fingerprint(METHOD_VERSION, definition, points=points)
             if newest.at(day) == key:
                 continue
@@ -433,6 +407,29 @@ def snapshots_record(
         unchanged=len(ids) - len({row.indicator_id for row in new_rows}),
         goal_days=goal_days,
     )
+
+
+def _days(
+    found: set[dt.date], *, since: dt.date | None, until: dt.date
+) -> list[dt.date]:
+    """The days in ``[since, until]`` (from the beginning with None) among
+    ``found``, and ``until``."""
+    return sorted(
+        {until, *(d for d in found if (since is None or d >= since) and d <= until)}
+    )
+
+
+def _series_by_day(days: dict[int, list[dt.date]]) -> dict[dt.date, dict[int, Series]]:
+    """The official series of each indicator on each of its days: one query per
+    distinct day, for the indicators that need it."""
+    needed: dict[dt.date, list[int]] = {}
+    for pk, pk_days in days.items():
+        for day in pk_days:
+            needed.setdefault(day, []).append(pk)
+    return {
+        day: indicator_series(indicator_ids=pks, as_of=day)
+        for day, pks in needed.items()
+    }
 
 
 def _stored_keys(

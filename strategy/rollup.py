@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from indicators.progress import (
     NOT_AVAILABLE,
+    SCORE_BANDS,
     STATUSES,
     TARGET_ACHIEVED,
     status_from_score,
@@ -44,3 +45,24 @@ def goal_rollup(indicators: Sequence[tuple[str, float | None]]) -> GoalRollup:
 
 def _all_statuses(counts: Counter) -> dict[str, int]:
     return {status: counts[status] for status in STATUSES}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score band of the goal's status: ``low <= score < high`` (the top band
+    includes 5)."""
+
+    status: str
+    low: float
+    high: float
+    reached: bool
+
+
+def rollup_bands(score: float | None) -> list[Band]:
+    """The bands a goal's mean score falls in, best first, the one reached
+    marked (none without a score)."""
+    reached = None if score is None else status_from_score(score)
+    return [
+        Band(status, low, high, status == reached)
+        for status, (low, high) in SCORE_BANDS.items()
+    ]

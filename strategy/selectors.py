@@ -15,6 +15,7 @@ from initiatives.rules import VALUE_CHAIN
 from initiatives.selectors import deliveries_per_step
 
 from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
+from .rollup import Band, goal_rollup, rollup_bands
 
 
 @dataclass(frozen=True)
@@ -330,12 +331,51 @@ class IndicatorLine:
 
 
 @dataclass(frozen=True)
+class GoalExplanation:
+    """Why a goal has its status, as of a day: the indicators' scores, their
+    mean and the band it falls in (``strategy.rollup``), from the snapshots
+    the stored roll-up was made of."""
+
+    lines: list[IndicatorLine]
+    counted: list[IndicatorLine]  # those with a score: the mean is theirs
+    mean: float | None
+    all_achieved: bool
+    bands: list[Band]
+
+    @property
+    def left_out(self) -> list[IndicatorLine]:
+        return [line for line in self.lines if line.score is None]
+
+
+def goal_explain(lines: list[IndicatorLine]) -> GoalExplanation:
+    """Explain the roll-up of these indicator lines (``goal_rollup``'s rule)."""
+    rollup = goal_rollup(
+        [
+            (line.status or ProgressStatus.NOT_AVAILABLE.value, line.score)
+            for line in lines
+        ]
+    )
+    counted = [line for line in lines if line.score is not None]
+    return GoalExplanation(
+        lines=lines,
+        counted=counted,
+        mean=rollup.score,
+        all_achieved=bool(lines) and rollup.status == ProgressStatus.TARGET_ACHIEVED,
+        bands=rollup_bands(rollup.score),
+    )
+
+
+@dataclass(frozen=True)
 class GoalPage:
     goal: Goal
     as_of: dt.date
     status: GoalStatus | None
     indicators: list[IndicatorLine]
     initiatives: list
+
+    @property
+    def explanation(self) -> GoalExplanation:
+        return goal_explain(self.indicators)
 
 
 def goal_page(*, code: str, as_of: dt.date | None = None) -> GoalPage:

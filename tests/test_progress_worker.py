@@ -60,17 +60,17 @@ def test_two_concurrent_recomputes_write_one_snapshot(transactional_db):
     assert connection.vendor == "postgresql"
     indicator = IndicatorFactory(baseline_value=Decimal(100), baseline_year=2020)
     approve_121_for_2022(indicator)
-    read_revisions = snapshots._revisions
+    read_changes = snapshots._value_change_days
 
-    def slow_revisions(ids):
+    def slow_changes(ids, **kwargs):
         # Both would find "no snapshot yet" here if nothing serialized them.
         connection.cursor().execute("SELECT pg_sleep(0.3)")
-        return read_revisions(ids)
+        return read_changes(ids, **kwargs)
 
     def job():
         return progress_recompute(indicator_ids=[indicator.pk])
 
-    with mock.patch.object(snapshots, "_revisions", slow_revisions):
+    with mock.patch.object(snapshots, "_value_change_days", slow_changes):
         results = run_together(job, job)
     assert sorted(r.snapshots_created for r in results) == [0, 1]
     assert ProgressSnapshot.objects.filter(indicator=indicator).count() == 1

@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from core.numbers import decimal_text
+from indicators.parsing import period_label_from_time
 
 register = template.Library()
 
@@ -25,3 +26,10 @@ def value_display(value):
         if not value.is_finite():
             return str(value)
     return decimal_text(value)
+
+
+@register.filter
+def period_of(time: float) -> str:
+    """The period starting at a decimal year, as the method keeps times
+    (``2024.9166…`` → ``2024-12``, not a rounded ``2025``)."""
+    return period_label_from_time(float(time))

@@ -122,8 +122,8 @@ def test_projection_at_the_natural_limit_bends_and_is_said():
     assert projection["x"] == [2026.0, 2026.7, 2030.0]
     assert projection["y"] == [90.6, 100.0, 100.0]
     assert (
-        "would reach its natural limit 100,0 in 2026 and cannot pass it: "
-        "100,0 in 2030." in view.summary
+        "would reach its natural limit 100,0 % in 2026 and cannot pass it: "
+        "100,0 % in 2030." in view.summary
     )
 
 

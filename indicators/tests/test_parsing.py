@@ -169,3 +169,9 @@ def test_the_formula_guard_looks_past_blanks_and_invisible_characters(text):
 )
 def test_text_is_stored_stripped(text, stored):
     assert parsing.text_check(text) == stored
+
+
+def test_a_number_written_with_a_real_minus_reads_back():
+    """Pages write negative numbers with U+2212 (core.numbers); pasted back
+    into a form they are the same number."""
+    assert decimal_parse("−4,2") == Decimal("-4.2")

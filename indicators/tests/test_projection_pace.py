@@ -54,8 +54,8 @@ def test_demo_m4_1_projection_stops_at_its_limit_on_page_and_explainer(
     assert 2026 < components["limit_reached_time"] < 2027
     html = page(client, council_member, "DEMO-M4-1")
     assert "162,54" not in html
-    assert "nå den naturlige grensen 100 i 2026 og kan ikke passere den" in html
-    assert "100 (den naturlige grensen, nådd i 2026)" in html
+    assert "nå den naturlige grensen 100 % i 2026 og kan ikke passere den" in html
+    assert "100 % (den naturlige grensen, nådd i 2026)" in html
 
 
 def test_the_pack_and_its_pdf_say_the_projection_stops_at_the_limit(
@@ -73,7 +73,7 @@ def test_the_pack_and_its_pdf_say_the_projection_stops_at_the_limit(
     with translation.override("nb"):
         html = client.get(reverse("councils:pack", args=[meeting.pk])).content.decode()
     # The PDF renders the same partial, its figure captions the same summary.
-    assert "nå den naturlige grensen 100 i 2026 og kan ikke passere den" in html
+    assert "nå den naturlige grensen 100 % i 2026 og kan ikke passere den" in html
     assert "162,54" not in html
 
 
