@@ -20,6 +20,7 @@ from .forms import (
     AttachmentForm,
     DecisionForm,
     FollowUpForm,
+    FollowUpStatusForm,
     MeetingForm,
     MembershipForm,
     PlanAdjustForm,
@@ -73,6 +74,7 @@ def meeting_detail(request, pk):
         "agenda": selectors.meeting_agenda(meeting=meeting),
         "locked": meeting.status == MeetingStatus.MINUTES_APPROVED,
         "statuses": MeetingStatus.choices,
+        "today": timezone.localdate(),
     }
     return render(request, "councils/meeting.html", ctx)
 
@@ -195,6 +197,29 @@ def follow_up_create(request, pk):
     return _form_page(request, form, "councils/form.html", ctx, create)
 
 
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def follow_up_status(request, pk):
+    action = selectors.follow_up_get(pk=pk)
+    meeting = action.decision.agenda_item.meeting
+
+    def change(data):
+        services.follow_up_status_set(action=action, **data)
+        messages.success(request, _("The follow-up's status was changed."))
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {
+        "council": meeting.council,
+        "meeting": meeting,
+        "heading": _("Follow-up: %(action)s") % {"action": action.description[:80]},
+    }
+    form = FollowUpStatusForm(
+        request.POST or None,
+        initial={"status": action.status, "note": action.status_note},
+    )
+    return _form_page(request, form, "councils/form.html", ctx, change)
+
+
 @require_POST
 @role_required(*EDITORS)
 def meeting_status(request, pk):
@@ -240,7 +265,11 @@ def meeting_pack(request, pk):
 @role_required(*EDITORS)
 def meeting_pack_freeze(request, pk):
     meeting = selectors.meeting_get(pk=pk)
-    snapshot = services.meeting_pack_freeze(meeting=meeting, user=request.user)
+    try:
+        snapshot = services.meeting_pack_freeze(meeting=meeting, user=request.user)
+    except services.CouncilRuleError as exc:
+        messages.error(request, str(exc))
+        return redirect("councils:pack", pk=meeting.pk)
     messages.success(
         request,
         _("The meeting pack was frozen (fingerprint %(hash)s).")
