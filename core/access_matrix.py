@@ -82,6 +82,8 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     "councils:decision_plan": (("GET", SECRETARIAT_ONLY),),
     "councils:action_new": (("GET", SECRETARIAT_ONLY),),
     "councils:action_status": (("GET", SECRETARIAT_ONLY),),
+    # Notifications
+    "notifications:preferences": (("GET", WEB_READERS),),
     # Administration
     "audit": (("GET", ADMIN_ONLY),),
     "audit_csv": (("GET", ADMIN_ONLY),),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.roles import DASHBOARD_READERS, EDITORS, role_required
+from notifications.tasks import pack_frozen_task
 from strategy.plan import PlanAdjustmentError, plan_adjust
 
 from . import selectors, services
@@ -270,6 +272,8 @@ def meeting_pack_freeze(request, pk):
     except services.CouncilRuleError as exc:
         messages.error(request, str(exc))
         return redirect("councils:pack", pk=meeting.pk)
+    # The members hear of it after commit; the beat sweep, if the broker is down.
+    transaction.on_commit(lambda: pack_frozen_task.delay(snapshot.pk))
     messages.success(
         request,
         _("The meeting pack was frozen (fingerprint %(hash)s).")
