@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("initiatives.urls")),
     path("", include("councils.urls")),
     path("", include("notifications.urls")),
+    path("", include("search.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("audit/export.csv", audit_views.audit_csv, name="audit_csv"),

@@ -84,6 +84,8 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     "councils:action_status": (("GET", SECRETARIAT_ONLY),),
     # Notifications
     "notifications:preferences": (("GET", WEB_READERS),),
+    "notifications:my_tasks": (("GET", WEB_READERS),),
+    "search": (("GET", WEB_READERS),),
     # Administration
     "audit": (("GET", ADMIN_ONLY),),
     "audit_csv": (("GET", ADMIN_ONLY),),

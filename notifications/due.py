@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.models import User
 from core.roles import Role
-from councils.models import MeetingSnapshot, Membership
+from councils.models import Meeting, MeetingSnapshot, Membership
 from councils.selectors import follow_ups_open
 from indicators.models import Indicator, ValueStatus
 from indicators.parsing import period_label
@@ -30,7 +30,7 @@ from .models import Kind
 
 @dataclass(frozen=True)
 class Recipient:
-    address: str
+    address: str  # empty: a person with no address (their tasks page only)
     user_id: int | None = None
 
 
@@ -44,6 +44,7 @@ class DueItem:
     line_en: str
     url: str  # a path on the site
     recipients: list[Recipient] = field(default_factory=list)
+    organisation_ids: list[int] = field(default_factory=list)
 
 
 def _both(text_of) -> tuple[str, str]:
@@ -63,21 +64,25 @@ def _organisation_recipients(organisations) -> list[Recipient]:
     ]
 
 
-def values_due(*, today: dt.date) -> list[DueItem]:
+def values_due(*, today: dt.date, unaddressed: bool = False) -> list[DueItem]:
     """Indicators whose next value is due soon ("before") or overdue ("after"),
-    for their owner organisation. Two queries."""
+    for their owner organisation (with ``unaddressed``, also those that have
+    no owner or no address: the secretariat's tasks). One query."""
     soon = today + dt.timedelta(days=settings.REMINDER_DAYS_BEFORE)
     counted = Q(values__status__in=[ValueStatus.SUBMITTED, ValueStatus.APPROVED])
+    indicators = Indicator.objects.all()
+    if not unaddressed:
+        indicators = indicators.filter(owner__isnull=False, owner__is_active=True)
     indicators = (
-        Indicator.objects.filter(owner__isnull=False, owner__is_active=True)
-        .select_related("owner")
+        indicators.select_related("owner")
         .annotate(newest=Max("values__period_start", filter=counted))
         .order_by("code")
     )
     items = []
     for indicator in indicators:
-        recipients = _organisation_recipients([indicator.owner])
-        if not recipients:
+        owners = [indicator.owner] if indicator.owner else []
+        recipients = _organisation_recipients(owners)
+        if not recipients and not unaddressed:
             continue
         late = expected_period(frequency=indicator.frequency, today=today)
         next_due = expected_period(frequency=indicator.frequency, today=soon)
@@ -116,6 +121,7 @@ def values_due(*, today: dt.date) -> list[DueItem]:
                 line_en,
                 indicator.get_absolute_url(),
                 recipients,
+                [o.pk for o in owners],
             )
         )
     return items
@@ -124,7 +130,7 @@ def values_due(*, today: dt.date) -> list[DueItem]:
 def _people_with_role(role: Role):
     return User.objects.filter(
         is_active=True, groups__name=role.value, api_keys__isnull=True
-    ).exclude(email="")
+    )
 
 
 def approvals_waiting(*, today: dt.date) -> list[DueItem]:
@@ -165,7 +171,7 @@ def approvals_waiting(*, today: dt.date) -> list[DueItem]:
     return items
 
 
-def reports_due(*, today: dt.date) -> list[DueItem]:
+def reports_due(*, today: dt.date, unaddressed: bool = False) -> list[DueItem]:
     """Initiatives whose status report is due soon or overdue, for their
     responsible organisations. Two queries."""
     interval = report_interval_months()
@@ -177,11 +183,10 @@ def reports_due(*, today: dt.date) -> list[DueItem]:
     )
     items = []
     for initiative in initiatives:
-        recipients = _organisation_recipients(
-            o for o in initiative.responsible.all() if o.is_active
-        )
+        owners = [o for o in initiative.responsible.all() if o.is_active]
+        recipients = _organisation_recipients(owners)
         last = timezone.localdate(initiative.last) if initiative.last else None
-        if not recipients or not report_is_overdue(
+        if (not recipients and not unaddressed) or not report_is_overdue(
             last_reported=last, today=soon, interval_months=interval
         ):
             continue
@@ -210,6 +215,7 @@ def reports_due(*, today: dt.date) -> list[DueItem]:
                 line_en,
                 initiative.get_absolute_url(),
                 recipients,
+                [o.pk for o in owners],
             )
         )
     return items
@@ -224,7 +230,7 @@ def follow_ups_due(*, today: dt.date, user_id: int | None = None) -> list[DueIte
         recipients = _organisation_recipients(
             [action.responsible] if action.responsible else []
         )
-        if action.assignee and action.assignee.email and action.assignee.is_active:
+        if action.assignee and action.assignee.is_active:
             recipients.append(Recipient(action.assignee.email, action.assignee_id))
         late = action.due_date < today
 
@@ -275,7 +281,7 @@ def packs_frozen(*, today: dt.date, snapshot_id: int | None = None) -> list[DueI
         recipients = [
             Recipient(m.user.email, m.user_id)
             for m in members.select_related("user")
-            if m.user and m.user.email
+            if m.user
         ]
         if not recipients:
             continue
@@ -317,3 +323,70 @@ def everything_due(*, today: dt.date) -> list[DueItem]:
         *follow_ups_due(today=today),
         *packs_frozen(today=today),
     ]
+
+
+def meetings_to_prepare(*, today: dt.date) -> list[DueItem]:
+    """Meetings in the coming month whose pack is not frozen yet."""
+    meetings = (
+        Meeting.objects.filter(
+            date__gte=today,
+            date__lte=today + dt.timedelta(days=30),
+            snapshots__isnull=True,
+        )
+        .select_related("council")
+        .order_by("date")
+    )
+    items = []
+    for meeting in meetings:
+
+        def text(meeting=meeting):
+            return _("Prepare %(meeting)s: the pack is not frozen yet.") % {
+                "meeting": meeting
+            }
+
+        line, line_en = _both(text)
+        items.append(
+            DueItem(
+                "meeting",
+                "meeting",
+                meeting.pk,
+                "prepare",
+                line,
+                line_en,
+                reverse("councils:meeting", args=[meeting.pk]),
+            )
+        )
+    return items
+
+
+def tasks_for(*, user: User, roles: frozenset[str], today: dt.date) -> list[DueItem]:
+    """What waits for this person: the items their notifications are about
+    (addressed to them or to their organisation), and for the secretariat
+    every value, report and follow-up due and the meetings to prepare."""
+    secretariat = Role.SECRETARIAT.value in roles
+    items = [
+        *values_due(today=today, unaddressed=secretariat),
+        *reports_due(today=today, unaddressed=secretariat),
+        *follow_ups_due(today=today),
+    ]
+    mine = [
+        item
+        for item in items
+        if secretariat
+        or any(r.user_id == user.pk for r in item.recipients)
+        or (user.organisation_id and user.organisation_id in item.organisation_ids)
+    ]
+    if Role.APPROVER.value in roles:
+        mine += [
+            item
+            for item in approvals_waiting(today=today)
+            if any(r.user_id == user.pk for r in item.recipients)
+        ]
+    mine += [
+        item
+        for item in packs_frozen(today=today)
+        if any(r.user_id == user.pk for r in item.recipients)
+    ]
+    if secretariat:
+        mine += meetings_to_prepare(today=today)
+    return mine

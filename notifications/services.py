@@ -56,6 +56,8 @@ def notifications_record(*, items: list[DueItem]) -> int:
     rows = []
     for item in items:
         for recipient in item.recipients:
+            if not recipient.address:
+                continue
             delivery = preference_for(
                 user_id=recipient.user_id, kind=item.kind, preferences=preferences
             )
@@ -116,7 +118,8 @@ def notifications_due_preview(*, today: dt.date | None = None) -> list[tuple[str
         (recipient.address, item.line)
         for item in everything_due(today=today)
         for recipient in item.recipients
-        if (
+        if recipient.address
+        and (
             item.kind,
             item.object_type,
             item.object_id,

@@ -6,4 +6,5 @@ app_name = "notifications"
 
 urlpatterns = [
     path("notifications/", views.preferences, name="preferences"),
+    path("my-tasks/", views.my_tasks, name="my_tasks"),
 ]
