@@ -1,5 +1,7 @@
 """HTML pages of the council model: councils, meetings, agenda, decisions."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +37,8 @@ from .models import (
     PackPdfStatus,
 )
 from .pack_view import pack_view
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -263,6 +267,17 @@ def meeting_pack(request, pk):
     return render(request, "councils/pack.html", ctx)
 
 
+def _pack_frozen_announce(snapshot_id: int) -> None:
+    """The members hear of it after commit; if the broker is down, the freeze
+    still stands and the beat sweep sends the notice."""
+    try:
+        pack_frozen_task.delay(snapshot_id)
+    except Exception:  # noqa: BLE001 - any broker failure; the sweep catches up
+        logger.warning(
+            "Broker unreachable; the sweep will announce pack %s", snapshot_id
+        )
+
+
 @require_POST
 @role_required(*EDITORS)
 def meeting_pack_freeze(request, pk):
@@ -272,8 +287,7 @@ def meeting_pack_freeze(request, pk):
     except services.CouncilRuleError as exc:
         messages.error(request, str(exc))
         return redirect("councils:pack", pk=meeting.pk)
-    # The members hear of it after commit; the beat sweep, if the broker is down.
-    transaction.on_commit(lambda: pack_frozen_task.delay(snapshot.pk))
+    transaction.on_commit(lambda: _pack_frozen_announce(snapshot.pk))
     messages.success(
         request,
         _("The meeting pack was frozen (fingerprint %(hash)s).")

@@ -113,3 +113,17 @@ def test_send_reminders_dry_run_prints_and_changes_nothing():
     assert not SentNotification.objects.exists()
     call_command("send_reminders", stdout=StringIO())
     assert len(mail.outbox) == 5
+
+
+def test_freezing_a_pack_tells_the_members_at_once(
+    client, secretariat, django_capture_on_commit_callbacks
+):
+    world = notification_world()
+    mail.outbox.clear()
+    client.force_login(secretariat)
+    meeting = world.snapshot.meeting
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("councils:pack_freeze", args=[meeting.pk]))
+    to_member = [m for m in mail.outbox if m.to == [world.member.email]]
+    assert len(to_member) == 1
+    assert "/pdf/" in to_member[0].body
