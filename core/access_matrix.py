@@ -38,6 +38,8 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     "logout": (("POST", ALL),),
     "set_language": (("POST", ALL),),
     "healthz": (("GET", ALL),),
+    # A person's own account
+    "password_change": (("GET", WEB_READERS),),
     # Dashboards
     "strategy:overview": (("GET", WEB_READERS),),
     "strategy:goal": (("GET", WEB_READERS),),
