@@ -1,11 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import audit_views
+from core import audit_views, login_views
 from core import views as core_views
-from core.forms import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", include("strategy.urls")),
@@ -16,12 +14,10 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit"),
     path("audit/export.csv", audit_views.audit_csv, name="audit_csv"),
     path("audit/access/", audit_views.access_review, name="access_review"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", login_views.LoginView.as_view(), name="login"),
+    path("login/oidc/", login_views.oidc_start, name="oidc_start"),
+    path("login/oidc/callback/", login_views.oidc_callback, name="oidc_callback"),
+    path("logout/", login_views.sign_out, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

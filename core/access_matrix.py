@@ -36,6 +36,9 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     # Public
     "login": (("GET", ALL),),
     "logout": (("POST", ALL),),
+    # Sign-in through the OpenID Connect provider (404 while none is set).
+    "oidc_start": (("GET", ALL),),
+    "oidc_callback": (("GET", ALL),),
     "set_language": (("POST", ALL),),
     "healthz": (("GET", ALL),),
     # Dashboards

@@ -18,6 +18,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
+from . import oidc
 from .api_errors import error_body
 from .htmx import is_htmx
 from .inputs import ADDRESS_CONTROLS, pairs_with_controls
@@ -51,6 +52,18 @@ class ChosenLanguageMiddleware:
         return response
 
 
+def _policy() -> str:
+    """The Content-Security-Policy. Logging out of the OpenID Connect
+    provider is a form (logout) whose answer redirects there, which
+    form-action must allow."""
+    directives = dict(settings.CONTENT_SECURITY_POLICY)
+    if oidc.enabled():
+        directives["form-action"] = [*directives["form-action"], oidc.issuer_origin()]
+    return "; ".join(
+        f"{directive} {' '.join(sources)}" for directive, sources in directives.items()
+    )
+
+
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response.
 
@@ -61,14 +74,10 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = "; ".join(
-            f"{directive} {' '.join(sources)}"
-            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
-        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Content-Security-Policy", _policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

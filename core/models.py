@@ -22,6 +22,41 @@ class User(AbstractUser):
         verbose_name_plural = _("users")  # type: ignore[assignment]
 
 
+class ExternalIdentity(models.Model):
+    """A person's account at an OpenID Connect provider, linked to a user.
+
+    Linked by the provider's stable subject and issuer, never by e-mail (an
+    address can be given to someone else). ``provider_roles`` are the roles the
+    provider's claims granted at the last sign-in: the next sign-in takes away
+    those the claims no longer grant, and leaves alone roles an administrator
+    granted in the app.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    provider_roles = models.JSONField(_("roles from the provider"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="externalidentity_one_per_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
 class Organisation(models.Model):
     """An organisation that owns indicators, runs initiatives or sits in councils.
 

@@ -168,6 +168,31 @@ API_KEY_EXPIRY_WARNING_DAYS = env.int("API_KEY_EXPIRY_WARNING_DAYS", default=30)
 # transaction may run (tasks stop at 300 s), so no row is still to come below.
 AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=600)
 
+# --- Single sign-on: OpenID Connect (core.oidc) -------------------------------
+# Off unless OIDC_ISSUER and OIDC_CLIENT_ID are set. The client authenticates
+# with private_key_jwt (OIDC_PRIVATE_KEY_FILE, a PEM, with OIDC_KEY_ID, the
+# key's id at the provider) or with OIDC_CLIENT_SECRET. The provider's
+# metadata is read from the issuer when the first person signs in, not here.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_PRIVATE_KEY_FILE = env.str("OIDC_PRIVATE_KEY_FILE", default="")
+OIDC_KEY_ID = env.str("OIDC_KEY_ID", default="")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+OIDC_USE_PAR = env.bool("OIDC_USE_PAR", default=False)
+# The claim whose values (a string or a list) grant roles through the map,
+# e.g. Entra ID's "groups" or "roles": {"<group id>": "Sekretariat", ...}.
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="roles")
+OIDC_ROLE_MAP = env.json("OIDC_ROLE_MAP", default={})
+# Hide the local login form (the admin's login stays, for break-glass use).
+OIDC_ONLY = env.bool("OIDC_ONLY", default=False)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+# Seconds: each call to the provider, and how long its metadata is reused.
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_METADATA_SECONDS = env.int("OIDC_METADATA_SECONDS", default=3600)
+# Seconds a sign-in may take at the provider before its state is refused.
+OIDC_STATE_SECONDS = env.int("OIDC_STATE_SECONDS", default=600)
+
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
