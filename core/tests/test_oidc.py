@@ -129,3 +129,20 @@ def test_a_first_sign_in_without_a_mapped_claim_has_no_role(db, settings):
 
     assert user_roles(user) == frozenset()
     assert not user.has_usable_password()
+
+
+def test_a_misconfigured_provider_or_role_map_fails_the_checks(settings, tmp_path):
+    from core.checks import oidc_settings_are_complete
+
+    def ids():
+        return sorted(error.id for error in oidc_settings_are_complete(None))
+
+    assert ids() == []
+    settings.OIDC_ISSUER = ISSUER
+    assert ids() == ["core.E101"]
+    settings.OIDC_CLIENT_ID = "tracker"
+    assert ids() == ["core.E102"]
+    settings.OIDC_PRIVATE_KEY_FILE = str(tmp_path / "missing.pem")
+    settings.OIDC_ROLE_MAP = {"g1": "Superuser"}
+    settings.OIDC_SCOPES = "profile"
+    assert ids() == ["core.E103", "core.E104", "core.E105"]
