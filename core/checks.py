@@ -8,7 +8,7 @@ from .roles import Role
 
 
 def oidc_settings_are_complete(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    errors = []
+    errors: list[checks.CheckMessage] = []
 
     def error(message: str, number: int) -> None:
         errors.append(checks.Error(message, id=f"core.E1{number:02d}"))
