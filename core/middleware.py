@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from . import oidc
+from . import second_factor as factors
 from .api_errors import error_body
 from .htmx import is_htmx
 from .inputs import ADDRESS_CONTROLS, pairs_with_controls
@@ -262,3 +263,40 @@ CONTROL_IN_COOKIE = gettext_lazy(
     "A cookie of this site contains a control character; delete the site's "
     "cookies and log in again."
 )
+
+
+# Where an account owing its second factor may still go.
+SECOND_FACTOR_OPEN = (
+    "/login/",
+    "/logout/",
+    "/account/second-factor/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+)
+
+
+class SecondFactorMiddleware:
+    """A local account with a second factor uses it before any page; one that
+    must have a factor (MFA_REQUIRED and its role) enrols one first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(SECOND_FACTOR_OPEN)
+            and not user.is_verified()
+            and not factors.signed_in_through_provider(request)
+        ):
+            if factors.has_factor(user):
+                return redirect_to_login(
+                    request.get_full_path(), resolve_url("second_factor_verify")
+                )
+            if factors.must_enrol(user):
+                return redirect_to_login(
+                    request.get_full_path(), resolve_url("second_factor")
+                )
+        return self.get_response(request)

@@ -1,10 +1,11 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 from simple_history.models import HistoricalRecords
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing] # django-otp is untyped
     """A person (or an integration) using the tracker; roles are auth groups."""
 
     organisation = models.ForeignKey(
@@ -55,6 +56,24 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} @ {self.issuer}"
+
+
+class PasskeyDevice(Device):
+    """A passkey (a WebAuthn credential) a person enrolled as a second factor.
+
+    A django-otp device, so that using it marks the session verified like a
+    TOTP code does; it is never verified by a typed token.
+    """
+
+    credential_id = models.BinaryField(_("credential id"), unique=True)
+    public_key = models.BinaryField(_("public key"))
+    sign_count = models.PositiveBigIntegerField(_("signature counter"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
 
 
 class Organisation(models.Model):
