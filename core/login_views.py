@@ -22,11 +22,12 @@ from . import oidc
 from .forms import LockoutAuthenticationForm
 from .models import AuthEvent, AuthEventKind
 from .roles import user_roles
+from .second_factor import OIDC_SESSION_KEY
 from .security import client_address
 from .services import external_sign_in
 
 PENDING = "oidc_pending"
-ID_TOKEN = "oidc_id_token"  # noqa: S105 (a session key)
+ID_TOKEN = OIDC_SESSION_KEY
 NEXT = "oidc_next"
 
 

@@ -39,7 +39,9 @@ from webauthn.helpers.structs import (
 from .models import PasskeyDevice, User
 from .roles import user_roles
 
-OIDC_SESSION_KEY = "oidc_id_token"  # core.login_views.ID_TOKEN
+# The session holds the provider's ID token (for logging out there) when the
+# person signed in through it.
+OIDC_SESSION_KEY = "oidc_id_token"
 CHALLENGE_KEY = "webauthn_challenge"
 RECOVERY_NAME = "recovery codes"
 

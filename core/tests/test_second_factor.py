@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import AuthEvent, AuthEventKind
 from core.roles import Role
+from core.second_factor import OIDC_SESSION_KEY
 from tests.factories import UserFactory
 
 PASSWORD = "a-long-test-password"
@@ -159,3 +160,13 @@ def test_a_session_owing_its_factor_cannot_enrol_another(db, mfa_required):
         reverse("second_factor_passkey_options"), {"purpose": "register"}
     )
     assert response.status_code == 400
+
+
+def test_people_signed_in_through_the_provider_are_not_asked_here(db, mfa_required):
+    client = Client()
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    session = client.session
+    session[OIDC_SESSION_KEY] = "the provider's ID token"
+    session.save()
+
+    assert client.get("/").status_code == 200
