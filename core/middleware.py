@@ -291,12 +291,8 @@ class SecondFactorMiddleware:
             and not user.is_verified()
             and not factors.signed_in_through_provider(request)
         ):
-            if factors.has_factor(user):
-                return redirect_to_login(
-                    request.get_full_path(), resolve_url("second_factor_verify")
-                )
-            if factors.must_enrol(user):
-                return redirect_to_login(
-                    request.get_full_path(), resolve_url("second_factor")
-                )
+            owed = factors.owed(request)
+            if owed:
+                where = "second_factor_verify" if owed == "verify" else "second_factor"
+                return redirect_to_login(request.get_full_path(), resolve_url(where))
         return self.get_response(request)

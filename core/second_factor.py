@@ -50,17 +50,42 @@ def signed_in_through_provider(request) -> bool:
     return bool(request.session.get(OIDC_SESSION_KEY))
 
 
+def role_requires_factor(user) -> bool:
+    return settings.MFA_REQUIRED and bool(user_roles(user) & set(settings.MFA_ROLES))
+
+
 def must_enrol(user) -> bool:
     """An account that must have a second factor and has none."""
-    return (
-        settings.MFA_REQUIRED
-        and bool(user_roles(user) & set(settings.MFA_ROLES))
-        and not user_has_device(user)
-    )
+    return role_requires_factor(user) and not user_has_device(user)
 
 
 def has_factor(user) -> bool:
     return user_has_device(user)
+
+
+# The session remembers that its account had no factor when it signed in
+# (noted at login): otherwise every page of the many accounts without one
+# would ask each kind of device (three queries). A factor enrolled in this
+# session verifies it.
+NO_FACTOR_KEY = "second_factor_none"
+
+
+def second_factor_note(request, user) -> None:
+    if has_factor(user):
+        request.session.pop(NO_FACTOR_KEY, None)
+    else:
+        request.session[NO_FACTOR_KEY] = user.pk
+
+
+def owed(request) -> str | None:
+    """What the signed-in session owes before any page: "verify" (use the
+    factor it has), "enrol" (get one first) or nothing."""
+    user = request.user
+    if request.session.get(NO_FACTOR_KEY) != user.pk:
+        if has_factor(user):
+            return "verify"
+        request.session[NO_FACTOR_KEY] = user.pk
+    return "enrol" if role_requires_factor(user) else None
 
 
 # --- TOTP and recovery codes ---------------------------------------------------

@@ -10,6 +10,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from .models import AuthEvent, AuthEventKind, User
+from .second_factor import second_factor_note
 from .security import client_address, login_failures_clear
 
 
@@ -20,6 +21,8 @@ def _address(request):
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     login_failures_clear(user.get_username())
+    if request is not None and hasattr(request, "session"):
+        second_factor_note(request, user)
     AuthEvent.objects.create(
         kind=AuthEventKind.LOGIN,
         user=user,
