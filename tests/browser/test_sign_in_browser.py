@@ -137,6 +137,18 @@ def test_sign_in_with_pushed_authorization_requests(page, use_provider, provider
     assert user_roles(user) == {Role.APPROVER.value}
 
 
+def test_sign_in_with_a_client_secret(page, use_provider, provider, settings):
+    """Providers that issue no key (or a first setup) use a secret instead."""
+    use_provider("tracker-secret")
+    settings.OIDC_PRIVATE_KEY_FILE = ""
+    settings.OIDC_CLIENT_SECRET = provider.CLIENT_SECRET
+    sign_in_at_provider(page, "raad")
+
+    assert urlsplit(page.url).path == "/", page.url
+    user = ExternalIdentity.objects.get(subject="raad").user
+    assert user_roles(user) == {Role.COUNCIL_MEMBER.value}
+
+
 def test_roles_from_the_provider_are_refreshed_at_each_sign_in(
     page, new_page, use_provider, settings
 ):
