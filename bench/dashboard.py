@@ -1,22 +1,22 @@
 """Benchmark: server time and weight of the dashboard pages against PostgreSQL.
 
 Production-sized data: the real strategy and roadmap, 60 indicators with ten
-years of monthly approved values (each approved some weeks after its month,
-so that the past has a history to show as of a date), progress computed, a
-council meeting with an agenda. Each page is also shown as of a past date
+years of monthly approved values (each approved some weeks after its month, so
+that the past has a history to show as of a date), progress computed, a council
+meeting with an agenda. Each page is also shown as of a past date
 (``?as_of=``): those rows must be no slower than today's, and every page's
 query count (the "queries" column) must not grow with the data (compare a run
-with ``--indicators 120``). Each page is requested
-repeatedly, the pages in turn each round (so that a change in the machine's
-load weighs on all alike), through Django's full stack (middleware, session, templates) with
-the test client; the figures are the server time (median and 95th percentile)
-next to a trivial view measured in the same run (and, for scale, next to an
-empty signed-in page: the site's frame, session, user and roles, which every
-page pays before its content), and the page weight (HTML with
-its embedded figure JSON; plotly.js itself is a separate cached file). Rows
-starting with "+" are the fragments a page loads with htmx once it is shown
-(the roadmap's timeline and delivery tables): not part of the page's own time,
-but what the browser fetches next.
+with ``--indicators 120``). Each page is requested repeatedly, the pages in
+turn each round (so that a change in the machine's load weighs on all alike),
+through Django's full stack (middleware, session, templates) with the test
+client; the figures are the server time (median and 95th percentile) next to a
+trivial view measured in the same run (and, for scale, next to an empty
+signed-in page: the site's frame, session, user and roles, which every page
+pays before its content), and the page weight (HTML with its embedded figure
+JSON; plotly.js itself is a separate cached file). Rows starting with "+" are
+the fragments a page loads with htmx once it is shown (the roadmap's timeline
+and delivery tables): not part of the page's own time, but what the browser
+fetches next.
 
     .venv/bin/python bench/dashboard.py [--rounds 40] [--indicators 60]
     .venv/bin/python bench/dashboard.py --profile /roadmap/deliveries/ --htmx

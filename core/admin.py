@@ -7,7 +7,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .admin_mixins import ReadOnlyAdminMixin
 from .forms import LockoutAdminAuthenticationForm
-from .models import AuditChain, AuditSeal, AuthEvent, HealthPing, Organisation, User
+from .models import (
+    AuditChain,
+    AuditSeal,
+    AuthEvent,
+    ExternalIdentity,
+    HealthPing,
+    Organisation,
+    PasskeyDevice,
+    User,
+)
 
 # The admin's own login page obeys the same lockout as the site's.
 admin.site.login_form = LockoutAdminAuthenticationForm
@@ -78,3 +87,29 @@ class AuditSealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("chain", "row_id", "digest")
     list_filter = ("chain",)
     list_select_related = ("chain",)
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who signs in through the provider as whom; made only by signing in."""
+
+    list_display = ("user", "issuer", "subject", "provider_roles", "last_login_at")
+    search_fields = ("user__username", "subject")
+    list_select_related = ("user",)
+
+
+@admin.register(PasskeyDevice)
+class PasskeyDeviceAdmin(admin.ModelAdmin):
+    """Enrolled by their owners only; an administrator removes a lost one."""
+
+    list_display = ("user", "name", "created_at", "last_used_at")
+    search_fields = ("user__username", "name")
+    list_select_related = ("user",)
+    fields = ("user", "name", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

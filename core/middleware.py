@@ -20,6 +20,8 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
+from . import oidc
+from . import second_factor as factors
 from .api_errors import error_body
 from .htmx import is_htmx
 from .inputs import ADDRESS_CONTROLS, pairs_with_controls
@@ -53,6 +55,18 @@ class ChosenLanguageMiddleware:
         return response
 
 
+def _policy() -> str:
+    """The Content-Security-Policy. Logging out of the OpenID Connect
+    provider is a form (logout) whose answer redirects there, which
+    form-action must allow."""
+    directives = dict(settings.CONTENT_SECURITY_POLICY)
+    if oidc.enabled():
+        directives["form-action"] = [*directives["form-action"], oidc.issuer_origin()]
+    return "; ".join(
+        f"{directive} {' '.join(sources)}" for directive, sources in directives.items()
+    )
+
+
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response.
 
@@ -63,14 +77,10 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = "; ".join(
-            f"{directive} {' '.join(sources)}"
-            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
-        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Content-Security-Policy", _policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
@@ -323,3 +333,36 @@ def _resolve_quietly(path: str):
         return resolve(path)
     except Resolver404:
         return None
+
+
+# Where an account owing its second factor may still go.
+SECOND_FACTOR_OPEN = (
+    "/login/",
+    "/logout/",
+    "/account/second-factor/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+)
+
+
+class SecondFactorMiddleware:
+    """A local account with a second factor uses it before any page; one that
+    must have a factor (MFA_REQUIRED and its role) enrols one first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(SECOND_FACTOR_OPEN)
+            and not user.is_verified()
+            and not factors.signed_in_through_provider(request)
+        ):
+            owed = factors.owed(request)
+            if owed:
+                where = "second_factor_verify" if owed == "verify" else "second_factor"
+                return redirect_to_login(request.get_full_path(), resolve_url(where))
+        return self.get_response(request)

@@ -43,6 +43,18 @@ ADMINS = (Role.ADMINISTRATOR,)  # audit trail and access review
 COUNCIL_MEMBERSHIP = (Role.COUNCIL_MEMBER, Role.SECRETARIAT, Role.APPROVER)
 
 
+def roles_from_claim(value, role_map: dict[str, str]) -> set[str]:
+    """The role names a provider's claim grants through ``OIDC_ROLE_MAP``.
+
+    The claim is a string or a list of strings (Entra ID's group ids or app
+    roles); values the map does not name grant nothing.
+    """
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        return set()
+    return {role_map[v] for v in values if isinstance(v, str) and v in role_map}
+
+
 def user_roles(user) -> frozenset[str]:
     """The role names the user holds; superusers hold the Administrator role."""
     if not user.is_authenticated:

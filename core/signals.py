@@ -13,6 +13,7 @@ from django.dispatch import receiver
 
 from .middleware import SESSION_STARTED
 from .models import AuthEvent, AuthEventKind, User
+from .second_factor import second_factor_note
 from .security import client_address, login_failures_clear
 
 
@@ -23,8 +24,10 @@ def _address(request):
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
     login_failures_clear(user.get_username())
-    if request is not None:  # the session's absolute lifetime starts now
+    if request is not None and hasattr(request, "session"):
+        # The session's absolute lifetime starts now.
         request.session[SESSION_STARTED] = int(time.time())
+        second_factor_note(request, user)
     AuthEvent.objects.create(
         kind=AuthEventKind.LOGIN,
         user=user,
