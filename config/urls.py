@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import account_views, audit_views, login_views
+from core import account_views, audit_views, login_views, people_views
 from core import second_factor_views as second_factor
 from core import views as core_views
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("", include("initiatives.urls")),
     path("", include("councils.urls")),
+    path("", include("notifications.urls")),
+    path("", include("search.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("audit/export.csv", audit_views.audit_csv, name="audit_csv"),
@@ -20,6 +22,21 @@ urlpatterns = [
     path("login/oidc/callback/", login_views.oidc_callback, name="oidc_callback"),
     path("logout/", login_views.sign_out, name="logout"),
     path("login/second-factor/", second_factor.verify, name="second_factor_verify"),
+    path("people/", people_views.people_list, name="people"),
+    path("people/new/", people_views.person_new, name="person_new"),
+    path("people/<int:pk>/", people_views.person_detail, name="person"),
+    path("people/<int:pk>/roles/", people_views.person_roles, name="person_roles"),
+    path("people/<int:pk>/active/", people_views.person_active, name="person_active"),
+    path("organisations/", people_views.organisation_list, name="organisations"),
+    path("organisations/new/", people_views.organisation_new, name="organisation_new"),
+    path(
+        "organisations/<int:pk>/", people_views.organisation_detail, name="organisation"
+    ),
+    path(
+        "organisations/<int:pk>/edit/",
+        people_views.organisation_edit,
+        name="organisation_edit",
+    ),
     path(
         "login/second-factor/passkey/",
         second_factor.passkey_verify,

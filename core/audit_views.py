@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 
 from .audit import audit_entries, audited_models
 from .models import ApiKey, AuthEvent, User
-from .roles import ADMINS, role_required
+from .roles import ADMINS, duty_conflicts, role_required
+from .selectors import person_role_names
 from .spreadsheet import cell_escape
 
 PAGE_LIMIT = 200
@@ -138,5 +139,7 @@ def access_review(request):
         .select_related("organisation")
         .order_by("username")
     )
-    ctx = {"users": users, "now": timezone.now()}
+    # Each person with the role pairs that break segregation of duties.
+    rows = [(person, duty_conflicts(person_role_names(person))) for person in users]
+    ctx = {"rows": rows, "now": timezone.now()}
     return render(request, "core/access_review.html", ctx)

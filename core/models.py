@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from simple_history.models import HistoricalRecords
@@ -87,12 +88,16 @@ class PasskeyDevice(Device):
 class Organisation(models.Model):
     """An organisation that owns indicators, runs initiatives or sits in councils.
 
-    The secretariat maintains the list.
+    The secretariat and the administrators maintain the list; ``load_strategy``
+    seeds the organisations the strategy's sources name, each with its source.
     """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Where reminders go: the organisation's own addresses (a list of e-mails).
+    contact_emails = models.JSONField(_("contact e-mails"), default=list, blank=True)
+    source = models.URLField(_("source"), max_length=500, blank=True)
 
     history = HistoricalRecords()
 
@@ -103,6 +108,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation", args=[self.pk])
 
 
 class HealthPing(models.Model):

@@ -36,7 +36,8 @@ EDITORS = (Role.SECRETARIAT,)  # definitions, values, meetings and decisions
 APPROVERS = (Role.APPROVER,)  # approve or reject values (never their own)
 VALUE_WRITERS = (Role.SECRETARIAT, Role.INTEGRATION)  # values through the API
 INITIATIVE_EDITORS = (Role.SECRETARIAT, Role.ADMINISTRATOR)  # initiatives, roadmap
-ADMINS = (Role.ADMINISTRATOR,)  # audit trail and access review
+ADMINS = (Role.ADMINISTRATOR,)  # audit trail, access review, people and roles
+ORGANISATION_EDITORS = (Role.SECRETARIAT, Role.ADMINISTRATOR)  # organisations
 # Who may be linked to a council membership by login: the people who read the
 # council's pages. Adding a member grants no role; only an administrator
 # grants roles (the admin).
@@ -53,6 +54,22 @@ def roles_from_claim(value, role_map: dict[str, str]) -> set[str]:
     if not isinstance(values, list):
         return set()
     return {role_map[v] for v in values if isinstance(v, str) and v in role_map}
+
+
+# Segregation of duties: one person should not hold both roles of a pair (the
+# secretariat enters values, the approver approves them). Allowed, but warned
+# about when granted and flagged in the access review.
+DUTY_CONFLICTS = ((Role.SECRETARIAT, Role.APPROVER),)
+
+
+def duty_conflicts(role_names) -> list[tuple[str, str]]:
+    """The conflicting pairs among the role names a person holds."""
+    held = {str(name) for name in role_names}
+    return [
+        (first.value, second.value)
+        for first, second in DUTY_CONFLICTS
+        if first.value in held and second.value in held
+    ]
 
 
 def user_roles(user) -> frozenset[str]:

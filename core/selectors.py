@@ -90,3 +90,21 @@ def membership_candidates() -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def people_active() -> QuerySet[User]:
+    """Active people's accounts (never an API key's), by name."""
+    return (
+        User.objects.filter(is_active=True, api_keys__isnull=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def person_role_names(person: User) -> list[str]:
+    """The role names a person holds, read from their (prefetched) groups;
+    a superuser holds the Administrator role."""
+    names = [group.name for group in person.groups.all()]
+    if person.is_superuser and Role.ADMINISTRATOR.value not in names:
+        names.append(Role.ADMINISTRATOR.value)
+    return names

@@ -1,12 +1,17 @@
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Collection, Iterable
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .api import KEY_PREFIX, api_key_hash
 from .models import (
@@ -15,9 +20,11 @@ from .models import (
     AuthEventKind,
     ExternalIdentity,
     HealthPing,
+    Organisation,
     User,
 )
 from .roles import Role, roles_from_claim
+from .upsert import UpsertCounts, upsert
 
 
 def role_group(role: Role) -> Group:
@@ -322,3 +329,130 @@ def _free_username(issuer: str, subject: str, claims: dict) -> str:
         return wanted
     digest = hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()[:12]
     return f"{wanted[:120] or 'oidc'}-{digest}"
+
+
+# --- Organisations ------------------------------------------------------------
+
+
+class SeededOrganisation(Protocol):
+    """An organisation as a seed names it (``strategy.seed.SeedOrganisation``)."""
+
+    name: str
+    short_name: str
+    source: str
+
+
+def organisations_load_from_seed(
+    *, organisations: Iterable[SeededOrganisation], counts: UpsertCounts
+) -> None:
+    """Create the organisations the strategy's sources name, matched by name.
+
+    Afterwards only the source is kept up to date: a short name an
+    administrator has since edited is left alone.
+    """
+    for seeded in organisations:
+        values = {"source": seeded.source}
+        if not Organisation.objects.filter(name=seeded.name).exists():
+            values["short_name"] = seeded.short_name
+        upsert(Organisation, lookup={"name": seeded.name}, values=values, counts=counts)
+
+
+def contact_emails_parse(text: str) -> list[str]:
+    """E-mail addresses from text separated by commas, semicolons or lines.
+
+    Raises ValidationError naming the first address that is not one.
+    """
+    addresses = [part.strip() for part in re.split(r"[,;\s]+", text) if part.strip()]
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("%(address)s is not an e-mail address.") % {"address": address}
+            ) from None
+    return list(dict.fromkeys(addresses))
+
+
+def organisation_save(
+    *,
+    organisation: Organisation | None = None,
+    name: str,
+    short_name: str = "",
+    contact_emails: list[str],
+    is_active: bool = True,
+) -> Organisation:
+    """Create an organisation, or edit one (``organisation`` given)."""
+    organisation = organisation or Organisation()
+    organisation.name = name.strip()
+    organisation.short_name = short_name.strip()
+    organisation.contact_emails = contact_emails
+    organisation.is_active = is_active
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+# --- People and roles ---------------------------------------------------------
+
+
+class PersonError(ValueError):
+    """The change of a person's account or roles was refused; nothing changed."""
+
+
+def person_save(
+    *,
+    user: User | None = None,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    organisation: Organisation | None = None,
+) -> User:
+    """Create a person's account (no password: set by reset or single sign-on)
+    or edit one; API key accounts are edited through their keys only."""
+    if user is not None and user.api_keys.exists():
+        raise PersonError(_("An API key's account is changed through the key."))
+    user = user or User()
+    user.username = username.strip()
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.email = email.strip()
+    user.organisation = organisation
+    if user._state.adding:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+def person_active_set(*, user: User, active: bool, by: User) -> User:
+    """Deactivate (or reactivate) an account; nobody deactivates their own."""
+    if user.pk == by.pk and not active:
+        raise PersonError(_("You cannot deactivate your own account."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def role_change(*, user: User, role: Role, grant: bool, reason: str, by: User) -> None:
+    """Grant or revoke a role, with the reason in the security log.
+
+    The log entry is written by the group-change signal (``core.signals``),
+    which reads the reason and the actor from the account object.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise PersonError(_("Give a reason for the change of role."))
+    if user.api_keys.exists():
+        raise PersonError(_("An API key's role is set when the key is made."))
+    if not grant and user.pk == by.pk and role == Role.ADMINISTRATOR:
+        raise PersonError(_("You cannot take the administrator role from yourself."))
+    note = f"{by.get_username()}: {reason}"
+    user._role_change_note = note  # type: ignore[attr-defined]
+    group = role_group(role)
+    if grant:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    user.__dict__.pop("_role_names", None)

@@ -70,12 +70,17 @@ def on_roles_changed(sender, instance, action, reverse, pk_set, **kwargs):
         names = sorted(
             Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True)
         )
+    # Who changed it and why, when the change came through core.services.
+    note = getattr(instance, "_role_change_note", "")
+    detail = f"{verb} {', '.join(names)}".strip()
+    if note:
+        detail = f"{detail} ({note})"
     AuthEvent.objects.bulk_create(
         AuthEvent(
             kind=AuthEventKind.ROLES_CHANGED,
             user=user,
             username=user.get_username(),
-            detail=f"{verb} {', '.join(names)}".strip()[:300],
+            detail=detail[:300],
         )
         for user in users
     )

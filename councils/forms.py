@@ -2,12 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Organisation, User
-from core.selectors import membership_candidates
+from core.selectors import membership_candidates, people_active
 from indicators.models import Indicator
 from initiatives.models import Delivery, Initiative
 from strategy.models import Goal
 
-from .models import AgendaItemKind, MembershipRole
+from .models import ActionStatus, AgendaItemKind, MembershipRole
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -76,12 +76,38 @@ class FollowUpForm(forms.Form):
     responsible = forms.ModelChoiceField(
         label=_("Responsible organisation"),
         queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Responsible person"),
+        help_text=_("An organisation, a person or both."),
+        queryset=User.objects.none(),
+        required=False,
     )
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people_active()
+
+
+class FollowUpStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        help_text=_("Required when done or cancelled."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
 
 class MembershipForm(forms.Form):
-    person_name = forms.CharField(label=_("Name"), max_length=200)
+    person_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the login's name."),
+    )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.filter(is_active=True),
@@ -102,6 +128,12 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Evaluated per form: who holds which role changes.
         self.fields["user"].queryset = membership_candidates()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("person_name", "").strip() and not data.get("user"):
+            raise forms.ValidationError(_("Give the member's name or login."))
+        return data
 
 
 class PlanAdjustForm(forms.Form):

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -273,9 +274,20 @@ class FollowUpAction(models.Model):
         related_name="actions",
     )
     description = models.TextField(_("description"))
+    # Owned by an organisation, a person, or both (never by nobody).
     responsible = models.ForeignKey(
         "core.Organisation",
         verbose_name=_("responsible organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_up_actions",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="follow_up_actions",
     )
@@ -283,6 +295,7 @@ class FollowUpAction(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ActionStatus.choices, default="open"
     )
+    status_note = models.TextField(_("status note"), blank=True)
 
     history = HistoricalRecords()
 
@@ -295,10 +308,29 @@ class FollowUpAction(models.Model):
                 condition=Q(status__in=ActionStatus.values),
                 name="followupaction_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(responsible__isnull=False) | Q(assignee__isnull=False),
+                name="followupaction_has_an_owner",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.description[:60]} ({self.due_date:%d.%m.%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.due_date < today
+
+    @property
+    def owner_text(self) -> str:
+        """Who answers for it: the organisation and/or the person."""
+        parts = [str(self.responsible)] if self.responsible else []
+        if self.assignee:
+            parts.append(self.assignee.get_full_name() or self.assignee.username)
+        return " / ".join(parts)
 
 
 class DecisionAmendment(models.Model):

@@ -16,7 +16,7 @@ from initiatives.rules import phase_span
 from strategy.selectors import goal_progress_as_of, status_changes
 
 from .models import Meeting
-from .selectors import follow_ups_overdue, meeting_agenda
+from .selectors import follow_ups_open, follow_ups_overdue, meeting_agenda
 
 PACK_FORMAT = 1
 
@@ -191,9 +191,21 @@ def _since_last(meeting: Meeting, as_of: dt.date) -> dict:
             {
                 "case_number": a.decision.agenda_item.case_number,
                 "description": a.description,
-                "responsible": a.responsible.name,
+                "responsible": a.owner_text,
                 "due_date": a.due_date.isoformat(),
             }
             for a in overdue
+        ],
+        # Carried from earlier meetings until done or cancelled.
+        "open_actions": [
+            {
+                "case_number": a.decision.agenda_item.case_number,
+                "description": a.description,
+                "owner": a.owner_text,
+                "due_date": a.due_date.isoformat(),
+                "status_label": str(a.get_status_display()),
+                "overdue": a.is_overdue(as_of),
+            }
+            for a in follow_ups_open(council_id=meeting.council_id, before=meeting.date)
         ],
     }

@@ -21,9 +21,33 @@ def follow_ups_overdue(
     """Open follow-up actions past their due date, oldest due first."""
     actions = FollowUpAction.objects.filter(
         status__in=OPEN_ACTION_STATUSES, due_date__lt=today
-    ).select_related("decision__agenda_item__meeting__council", "responsible")
+    ).select_related(
+        "decision__agenda_item__meeting__council", "responsible", "assignee"
+    )
     if council_id is not None:
         actions = actions.filter(decision__agenda_item__council_id=council_id)
+    return actions.order_by("due_date", "pk")
+
+
+def follow_ups_open(
+    *,
+    council_id: int | None = None,
+    before: dt.date | None = None,
+    user_id: int | None = None,
+) -> QuerySet[FollowUpAction]:
+    """Open and in-progress follow-ups, soonest due first: of a council, of
+    decisions before a day (the next meeting's pack), or of one person."""
+    actions = FollowUpAction.objects.filter(
+        status__in=OPEN_ACTION_STATUSES
+    ).select_related(
+        "decision__agenda_item__meeting__council", "responsible", "assignee"
+    )
+    if council_id is not None:
+        actions = actions.filter(decision__agenda_item__council_id=council_id)
+    if before is not None:
+        actions = actions.filter(decision__decided_on__lt=before)
+    if user_id is not None:
+        actions = actions.filter(assignee_id=user_id)
     return actions.order_by("due_date", "pk")
 
 
@@ -53,7 +77,8 @@ def council_page(*, council: Council, today: dt.date) -> dict:
         ),
         "upcoming": meetings.filter(date__gte=today).order_by("date"),
         "past": meetings.filter(date__lt=today).order_by("-date"),
-        "overdue": follow_ups_overdue(today=today, council_id=council.pk),
+        "open_actions": follow_ups_open(council_id=council.pk),
+        "today": today,
     }
 
 
@@ -74,7 +99,9 @@ def meeting_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
             queryset=Decision.objects.order_by("decided_on").prefetch_related(
                 Prefetch(
                     "actions",
-                    queryset=FollowUpAction.objects.select_related("responsible"),
+                    queryset=FollowUpAction.objects.select_related(
+                        "responsible", "assignee"
+                    ),
                 ),
                 "amendments",
             ),
@@ -85,6 +112,15 @@ def meeting_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
 def agenda_item_get(*, pk: int) -> AgendaItem:
     return get_object_or_404(
         AgendaItem.objects.select_related("meeting__council"), pk=pk
+    )
+
+
+def follow_up_get(*, pk: int) -> FollowUpAction:
+    return get_object_or_404(
+        FollowUpAction.objects.select_related(
+            "decision__agenda_item__meeting__council", "responsible", "assignee"
+        ),
+        pk=pk,
     )
 
 

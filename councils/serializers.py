@@ -23,9 +23,12 @@ class MeetingOutput(serializers.Serializer):
 
 class ActionOutput(serializers.Serializer):
     description = serializers.CharField()
-    responsible = serializers.CharField(source="responsible.name")
+    # An organisation, a person or both answer for it (either may be null).
+    responsible = serializers.CharField(source="responsible.name", allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", allow_null=True)
     due_date = serializers.DateField()
     status = serializers.CharField()
+    status_note = serializers.CharField()
 
 
 class AgendaDecisionOutput(serializers.Serializer):

@@ -92,6 +92,13 @@ def meeting_status_set(*, meeting: Meeting, status: str) -> Meeting:
         wanted = MEETING_STATUS_ORDER.index(MeetingStatus(status))
         if wanted < current:
             raise CouncilRuleError(_("A meeting's status cannot go back."))
+        if (
+            status == MeetingStatus.MINUTES_APPROVED
+            and timezone.localdate() < meeting.date
+        ):
+            raise CouncilRuleError(
+                _("The minutes cannot be approved before the meeting has been held.")
+            )
         meeting.status = status
         meeting.save(update_fields=["status"])
     return meeting
@@ -194,12 +201,28 @@ def decision_amend(
 
 
 def follow_up_add(
-    *, decision: Decision, description: str, responsible, due_date: dt.date
+    *,
+    decision: Decision,
+    description: str,
+    due_date: dt.date,
+    responsible: Organisation | None = None,
+    assignee: User | None = None,
 ) -> FollowUpAction:
+    """Give a decision a follow-up, owned by an organisation and/or a person."""
+    if responsible is None and assignee is None:
+        raise CouncilRuleError(
+            _("Name the responsible organisation, the responsible person or both.")
+        )
+    if due_date < decision.decided_on:
+        raise CouncilRuleError(
+            _("The due date cannot be before the decision (%(day)s).")
+            % {"day": f"{decision.decided_on:%d.%m.%Y}"}
+        )
     action = FollowUpAction(
         decision=decision,
         description=description.strip(),
         responsible=responsible,
+        assignee=assignee,
         due_date=due_date,
     )
     action.full_clean()
@@ -207,9 +230,22 @@ def follow_up_add(
     return action
 
 
-def follow_up_status_set(*, action: FollowUpAction, status: str) -> FollowUpAction:
-    action.status = ActionStatus(status)
-    action.save(update_fields=["status"])
+def follow_up_status_set(
+    *, action: FollowUpAction, status: str, note: str = ""
+) -> FollowUpAction:
+    """Move a follow-up to open, in progress, done or cancelled, with a note.
+
+    Done and cancelled need a note: the council reads why it was closed.
+    """
+    status = ActionStatus(status)
+    note = note.strip()
+    if status in (ActionStatus.DONE, ActionStatus.CANCELLED) and not note:
+        raise CouncilRuleError(
+            _("Say in a note what was done, or why it was cancelled.")
+        )
+    action.status = status
+    action.status_note = note
+    action.save(update_fields=["status", "status_note"])
     return action
 
 
@@ -217,8 +253,8 @@ def follow_up_status_set(*, action: FollowUpAction, status: str) -> FollowUpActi
 def membership_add(
     *,
     council: Council,
-    person_name: str,
     role: str,
+    person_name: str = "",
     organisation: Organisation | None = None,
     user: User | None = None,
 ) -> Membership:
@@ -238,6 +274,8 @@ def membership_add(
                 )
             }
         )
+    if not person_name.strip() and user is not None:
+        person_name = user.get_full_name() or user.get_username()
     membership = Membership(
         council=council,
         person_name=person_name.strip(),
@@ -254,8 +292,15 @@ def membership_add(
 def meeting_pack_freeze(*, meeting: Meeting, user: User) -> MeetingSnapshot:
     """Freeze what the council sees for this meeting: figures with a content hash.
 
-    Freezing again makes a new snapshot; earlier ones stay as evidence.
+    Freezing again makes a new snapshot; earlier ones stay as evidence. Once
+    the minutes are approved the pack is what the council saw: no new one.
     """
+    # Read the status under a lock: minutes approved meanwhile must win.
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise MinutesLocked(
+            _("The minutes are approved: the pack cannot be frozen again.")
+        )
     content = meeting_pack_content(meeting=meeting, as_of=timezone.localdate())
     return MeetingSnapshot.objects.create(
         meeting=meeting,

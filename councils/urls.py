@@ -33,4 +33,5 @@ urlpatterns = [
     path("decisions/<int:pk>/amend/", views.decision_amend, name="decision_amend"),
     path("decisions/<int:pk>/plan/", views.decision_adjust_plan, name="decision_plan"),
     path("decisions/<int:pk>/actions/new/", views.follow_up_create, name="action_new"),
+    path("actions/<int:pk>/status/", views.follow_up_status, name="action_status"),
 ]

@@ -1,7 +1,10 @@
 """HTML pages of the council model: councils, meetings, agenda, decisions."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.asof import AsOfError, as_of_error_page, as_of_from
 from core.roles import DASHBOARD_READERS, EDITORS, role_required
+from notifications.tasks import pack_frozen_task
 from strategy.plan import PlanAdjustmentError, plan_adjust
 
 from . import selectors, services
@@ -20,6 +24,7 @@ from .forms import (
     AttachmentForm,
     DecisionForm,
     FollowUpForm,
+    FollowUpStatusForm,
     MeetingForm,
     MembershipForm,
     PlanAdjustForm,
@@ -32,6 +37,8 @@ from .models import (
     PackPdfStatus,
 )
 from .pack_view import pack_view
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -73,6 +80,7 @@ def meeting_detail(request, pk):
         "agenda": selectors.meeting_agenda(meeting=meeting),
         "locked": meeting.status == MeetingStatus.MINUTES_APPROVED,
         "statuses": MeetingStatus.choices,
+        "today": timezone.localdate(),
     }
     return render(request, "councils/meeting.html", ctx)
 
@@ -195,6 +203,29 @@ def follow_up_create(request, pk):
     return _form_page(request, form, "councils/form.html", ctx, create)
 
 
+@require_http_methods(["GET", "POST"])
+@role_required(*EDITORS)
+def follow_up_status(request, pk):
+    action = selectors.follow_up_get(pk=pk)
+    meeting = action.decision.agenda_item.meeting
+
+    def change(data):
+        services.follow_up_status_set(action=action, **data)
+        messages.success(request, _("The follow-up's status was changed."))
+        return redirect("councils:meeting", pk=meeting.pk)
+
+    ctx = {
+        "council": meeting.council,
+        "meeting": meeting,
+        "heading": _("Follow-up: %(action)s") % {"action": action.description[:80]},
+    }
+    form = FollowUpStatusForm(
+        request.POST or None,
+        initial={"status": action.status, "note": action.status_note},
+    )
+    return _form_page(request, form, "councils/form.html", ctx, change)
+
+
 @require_POST
 @role_required(*EDITORS)
 def meeting_status(request, pk):
@@ -236,11 +267,27 @@ def meeting_pack(request, pk):
     return render(request, "councils/pack.html", ctx)
 
 
+def _pack_frozen_announce(snapshot_id: int) -> None:
+    """The members hear of it after commit; if the broker is down, the freeze
+    still stands and the beat sweep sends the notice."""
+    try:
+        pack_frozen_task.delay(snapshot_id)
+    except Exception:  # noqa: BLE001 - any broker failure; the sweep catches up
+        logger.warning(
+            "Broker unreachable; the sweep will announce pack %s", snapshot_id
+        )
+
+
 @require_POST
 @role_required(*EDITORS)
 def meeting_pack_freeze(request, pk):
     meeting = selectors.meeting_get(pk=pk)
-    snapshot = services.meeting_pack_freeze(meeting=meeting, user=request.user)
+    try:
+        snapshot = services.meeting_pack_freeze(meeting=meeting, user=request.user)
+    except services.CouncilRuleError as exc:
+        messages.error(request, str(exc))
+        return redirect("councils:pack", pk=meeting.pk)
+    transaction.on_commit(lambda: _pack_frozen_announce(snapshot.pk))
     messages.success(
         request,
         _("The meeting pack was frozen (fingerprint %(hash)s).")

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.text import slugify
 
 DEFAULT_SEED_PATH = Path(__file__).resolve().parent / "data" / "strategy-seed.json"
+# The organisations the strategy's sources name, with the source naming each.
+DEFAULT_ORGANISATIONS_PATH = DEFAULT_SEED_PATH.with_name("organisations.json")
 
 GOAL_CODE = re.compile(r"^M([1-9])$")
 SUB_GOAL_CODE = re.compile(r"^([1-9])[A-Z]$")
@@ -82,6 +84,13 @@ class SeedPhase:
     order: int
     name_nb: str
     sources: list[str]
+
+
+@dataclass(frozen=True)
+class SeedOrganisation:
+    name: str
+    short_name: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -332,3 +341,28 @@ def _check_unique(codes: list[str], what: str) -> None:
         if code in seen:
             raise SeedError(f"duplicate {what} {code!r}")
         seen.add(code)
+
+
+def read_organisations(
+    path: Path | str = DEFAULT_ORGANISATIONS_PATH,
+) -> list[SeedOrganisation]:
+    """Read the seeded organisations; raise SeedError on any problem."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SeedError(f"{path} cannot be read as JSON: {exc}") from None
+    data = _mapping(raw, str(path))
+    organisations = []
+    for index, item in enumerate(_list(data, "organisations", str(path)), start=1):
+        where = f"organisations[{index}]"
+        item = _mapping(item, where)
+        organisations.append(
+            SeedOrganisation(
+                name=_text(item, "name", where),
+                short_name=_text(item, "short_name", where, required=False),
+                source=_text(item, "source", where),
+            )
+        )
+    _check_unique([o.name for o in organisations], "organisation")
+    return organisations

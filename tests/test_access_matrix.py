@@ -14,7 +14,12 @@ from core import access_matrix as m
 from core.roles import Role
 from core.services import external_sign_in
 from councils.models import AgendaItemAttachment
-from councils.services import agenda_item_add, decision_record, meeting_pack_freeze
+from councils.services import (
+    agenda_item_add,
+    decision_record,
+    follow_up_add,
+    meeting_pack_freeze,
+)
 from indicators.models import ValueImport
 from initiatives.models import RoadmapImport
 from tests.factories import (
@@ -24,6 +29,7 @@ from tests.factories import (
     IndicatorValueFactory,
     InitiativeFactory,
     MeetingFactory,
+    OrganisationFactory,
     SubGoalFactory,
     UserFactory,
 )
@@ -72,6 +78,13 @@ def world(db, secretariat, settings, tmp_path):
     meeting = MeetingFactory(council=council)
     item = agenda_item_add(meeting=meeting, title="Sak", kind="beslutning")
     decision = decision_record(agenda_item=item, text="Vedtak", decided_on=meeting.date)
+    organisation = OrganisationFactory()
+    action = follow_up_add(
+        decision=decision,
+        description="Følg opp",
+        responsible=organisation,
+        due_date=meeting.date,
+    )
     attachment = AgendaItemAttachment(
         agenda_item=item, name="a.pdf", content_type="application/pdf", size=5
     )
@@ -94,6 +107,9 @@ def world(db, secretariat, settings, tmp_path):
         "attachment": attachment.pk,
         "value_import": value_import.pk,
         "roadmap_import": roadmap_import.pk,
+        "organisation": organisation.pk,
+        "action": action.pk,
+        "person": secretariat.pk,
         "snapshot": meeting_pack_freeze(meeting=meeting, user=secretariat).pk,
     }
 
@@ -118,6 +134,12 @@ def kwargs_for(name: str, world: dict) -> dict:
         "councils:decision_amend": world["decision"],
         "councils:decision_plan": world["decision"],
         "councils:action_new": world["decision"],
+        "councils:action_status": world["action"],
+        "organisation": world["organisation"],
+        "organisation_edit": world["organisation"],
+        "person": world["person"],
+        "person_roles": world["person"],
+        "person_active": world["person"],
     }.get(name, world["meeting"])
     values = {"code": code, "slug": world["slug"], "pk": pk}
     values["snapshot_pk"] = world["snapshot"]

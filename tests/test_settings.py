@@ -18,6 +18,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "tracker.example.no",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+    "SITE_URL": "https://tracker.example.no",
 }
 
 
@@ -33,6 +35,8 @@ def run_probe(env: dict[str, str], probe: str = PROBE) -> subprocess.CompletedPr
             "ALLOWED_HOSTS",
             "DEBUG",
             "DJANGO_SETTINGS_MODULE",
+            "EMAIL_URL",
+            "SITE_URL",
         )
     }
     return subprocess.run(
@@ -97,7 +101,15 @@ def test_production_starts_when_configured():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "EMAIL_URL",
+        "SITE_URL",
+    ],
 )
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -163,3 +175,9 @@ def test_production_refuses_database_limits_that_outlast_gunicorn(env):
     result = run_limits(env)
     assert result.returncode != 0
     assert "WEB_TIMEOUT" in result.stderr
+
+
+def test_production_refuses_a_console_mail_backend():
+    result = run_probe({**PRODUCTION_ENV, "EMAIL_URL": "consolemail://"})
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr

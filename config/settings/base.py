@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "indicators",
     "initiatives",
     "councils",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,22 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 2**20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 
+# --- E-mail -----------------------------------------------------------------
+# EMAIL_URL: console in the embedded default (messages are printed), SMTP in
+# production (smtp://user:password@host:587 or smtp+tls://…).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="e-helsestrategi <ikke-svar@localhost>"
+)
+# Links in messages point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Reminders go this many days before something is due.
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=14)
+FOLLOW_UP_REMINDER_DAYS_BEFORE = env.int("FOLLOW_UP_REMINDER_DAYS_BEFORE", default=7)
+# A frozen pack is announced to the council's members for this many days.
+PACK_NOTICE_DAYS = 7
+
 # --- Celery -----------------------------------------------------------------
 # No broker configured: run tasks in-process (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -314,6 +331,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "core.audit_seal",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Reminders and notices: what is due is recorded and sent; anything a
+    # queued task did not send (broker or SMTP down) goes out here.
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "notifications-digest": {
+        "task": "notifications.digest",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 3000},
     },
     # Lockout bursts, key misuse, keys about to expire: to the log, hourly.
     "security-report": {

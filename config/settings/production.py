@@ -24,6 +24,10 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names of the site.")
 env.str("DATABASE_URL")
 env.str("CELERY_BROKER_URL")
+# Reminders must reach people: an SMTP server, and links to the real site.
+if not env.str("EMAIL_URL").startswith("smtp"):
+    raise ImproperlyConfigured("Set EMAIL_URL to the SMTP server (smtp://…).")
+env.str("SITE_URL")
 # A request stuck on the database must get its 503 before gunicorn kills it:
 # the health check, a new connect and the statement may each wait their limit.
 if DATABASE_STATEMENT_TIMEOUT + 2 * DATABASE_CONNECT_TIMEOUT >= WEB_TIMEOUT:

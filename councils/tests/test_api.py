@@ -5,9 +5,14 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from councils.services import agenda_item_add, decision_record
+from councils.services import agenda_item_add, decision_record, follow_up_add
 from tests.api_helpers import assert_error, client_with, create_key
-from tests.factories import CouncilFactory, IndicatorFactory, MeetingFactory
+from tests.factories import (
+    CouncilFactory,
+    IndicatorFactory,
+    MeetingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +72,27 @@ def test_meeting_detail_has_agenda_and_decisions(api):
     assert items[0]["decisions"][0]["text"] == "Vedtak 0"
     assert items[0]["decisions"][0]["decided_on"] == "2026-03-12"
     assert len(items[0]["indicators"]) == 1
+
+
+def test_a_follow_up_owned_by_a_person_alone_is_served(api):
+    meeting = meeting_with_decisions()
+    decision = meeting.agenda_items.get().decisions.get()
+    follow_up_add(
+        decision=decision,
+        description="Notat",
+        assignee=UserFactory(username="eier"),
+        due_date=dt.date(2026, 4, 1),
+    )
+    body = api.get(f"{API}/meetings/{meeting.pk}/").json()
+    action = body["agenda_items"][0]["decisions"][0]["actions"][0]
+    assert action == {
+        "description": "Notat",
+        "responsible": None,
+        "assignee": "eier",
+        "due_date": "2026-04-01",
+        "status": "open",
+        "status_note": "",
+    }
 
 
 def test_unknown_meeting_is_404(api):

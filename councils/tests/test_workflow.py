@@ -154,7 +154,7 @@ def test_decision_cannot_rest_on_another_meetings_pack():
 
 
 def test_overdue_follow_ups():
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(date=dt.date(2026, 2, 1))
     decision = decision_record(
         agenda_item=add_item(meeting), text="Følg opp", decided_on=meeting.date
     )
@@ -177,7 +177,7 @@ def test_overdue_follow_ups():
         responsible=org,
         due_date=dt.date(2026, 3, 1),
     )
-    follow_up_status_set(action=done, status="done")
+    follow_up_status_set(action=done, status="done", note="Levert")
 
     today = dt.date(2026, 5, 1)
     assert list(follow_ups_overdue(today=today)) == [late]
