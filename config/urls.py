@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import audit_views, people_views
+from core import account_views, audit_views, login_views, people_views
+from core import second_factor_views as second_factor
 from core import views as core_views
-from core.forms import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", include("strategy.urls")),
@@ -18,6 +17,11 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit"),
     path("audit/export.csv", audit_views.audit_csv, name="audit_csv"),
     path("audit/access/", audit_views.access_review, name="access_review"),
+    path("login/", login_views.LoginView.as_view(), name="login"),
+    path("login/oidc/", login_views.oidc_start, name="oidc_start"),
+    path("login/oidc/callback/", login_views.oidc_callback, name="oidc_callback"),
+    path("logout/", login_views.sign_out, name="logout"),
+    path("login/second-factor/", second_factor.verify, name="second_factor_verify"),
     path("people/", people_views.people_list, name="people"),
     path("people/new/", people_views.person_new, name="person_new"),
     path("people/<int:pk>/", people_views.person_detail, name="person"),
@@ -34,11 +38,41 @@ urlpatterns = [
         name="organisation_edit",
     ),
     path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm),
-        name="login",
+        "login/second-factor/passkey/",
+        second_factor.passkey_verify,
+        name="second_factor_passkey",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/second-factor/", second_factor.manage, name="second_factor"),
+    path(
+        "account/second-factor/app/",
+        second_factor.app_start,
+        name="second_factor_app",
+    ),
+    path(
+        "account/second-factor/app/confirm/",
+        second_factor.app_confirm,
+        name="second_factor_app_confirm",
+    ),
+    path(
+        "account/second-factor/recovery-codes/",
+        second_factor.recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
+    path(
+        "account/second-factor/passkey/options/",
+        second_factor.passkey_options,
+        name="second_factor_passkey_options",
+    ),
+    path(
+        "account/second-factor/passkey/",
+        second_factor.passkey_register,
+        name="second_factor_passkey_register",
+    ),
+    path(
+        "account/password/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

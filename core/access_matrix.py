@@ -36,8 +36,22 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     # Public
     "login": (("GET", ALL),),
     "logout": (("POST", ALL),),
+    # Sign-in through the OpenID Connect provider (404 while none is set).
+    "oidc_start": (("GET", ALL),),
+    "oidc_callback": (("GET", ALL),),
+    # The second factor: one's own, for every signed-in person.
+    "second_factor_verify": (("GET", WEB_READERS),),
+    "second_factor_passkey": (("POST", WEB_READERS),),
+    "second_factor": (("GET", WEB_READERS),),
+    "second_factor_app": (("POST", WEB_READERS),),
+    "second_factor_app_confirm": (("POST", WEB_READERS),),
+    "second_factor_recovery_codes": (("POST", WEB_READERS),),
+    "second_factor_passkey_options": (("POST", WEB_READERS),),
+    "second_factor_passkey_register": (("POST", WEB_READERS),),
     "set_language": (("POST", ALL),),
     "healthz": (("GET", ALL),),
+    # A person's own account
+    "password_change": (("GET", WEB_READERS),),
     # Dashboards
     "strategy:overview": (("GET", WEB_READERS),),
     "strategy:goal": (("GET", WEB_READERS),),

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Users, roles and operations")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from . import schema, signals  # noqa: F401 - registers the scheme and receivers
+        from .checks import oidc_settings_are_complete
+
+        checks.register(oidc_settings_are_complete, checks.Tags.security)

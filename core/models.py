@@ -2,10 +2,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 from simple_history.models import HistoricalRecords
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing] # django-otp is untyped
     """A person (or an integration) using the tracker; roles are auth groups."""
 
     organisation = models.ForeignKey(
@@ -16,11 +17,72 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="users",
     )
+    password_change_required = models.BooleanField(
+        _("must choose a new password"),
+        default=False,
+        help_text=_(
+            "Set by an administrator: the person is sent to choose a new "
+            "password before any other page."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         # django-stubs types the inherited Meta's names as str, not lazy text.
         verbose_name = _("user")  # type: ignore[assignment]
         verbose_name_plural = _("users")  # type: ignore[assignment]
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an OpenID Connect provider, linked to a user.
+
+    Linked by the provider's stable subject and issuer, never by e-mail (an
+    address can be given to someone else). ``provider_roles`` are the roles the
+    provider's claims granted at the last sign-in: the next sign-in takes away
+    those the claims no longer grant, and leaves alone roles an administrator
+    granted in the app.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    provider_roles = models.JSONField(_("roles from the provider"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("last login"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="externalidentity_one_per_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
+class PasskeyDevice(Device):
+    """A passkey (a WebAuthn credential) a person enrolled as a second factor.
+
+    A django-otp device, so that using it marks the session verified like a
+    TOTP code does; it is never verified by a typed token.
+    """
+
+    credential_id = models.BinaryField(_("credential id"), unique=True)
+    public_key = models.BinaryField(_("public key"))
+    sign_count = models.PositiveBigIntegerField(_("signature counter"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
 
 
 class Organisation(models.Model):
@@ -147,6 +209,8 @@ class AuthEventKind(models.TextChoices):
     API_KEY_REVOKED = "api_key_revoked", _("Revoked API key used")
     AUTH_THROTTLED = "auth_throttled", _("Failed authentication throttled")
     CACHE_UNAVAILABLE = "cache_unavailable", _("Cache unavailable")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_CHANGE_REQUIRED = "password_required", _("New password required")
 
 
 class AuthEvent(models.Model):

@@ -44,6 +44,18 @@ ORGANISATION_EDITORS = (Role.SECRETARIAT, Role.ADMINISTRATOR)  # organisations
 COUNCIL_MEMBERSHIP = (Role.COUNCIL_MEMBER, Role.SECRETARIAT, Role.APPROVER)
 
 
+def roles_from_claim(value, role_map: dict[str, str]) -> set[str]:
+    """The role names a provider's claim grants through ``OIDC_ROLE_MAP``.
+
+    The claim is a string or a list of strings (Entra ID's group ids or app
+    roles); values the map does not name grant nothing.
+    """
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        return set()
+    return {role_map[v] for v in values if isinstance(v, str) and v in role_map}
+
+
 # Segregation of duties: one person should not hold both roles of a pair (the
 # secretariat enters values, the approver approves them). Allowed, but warned
 # about when granted and flagged in the access review.

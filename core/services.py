@@ -1,4 +1,5 @@
 import datetime as dt
+import hashlib
 import re
 import secrets
 from collections.abc import Collection, Iterable
@@ -8,13 +9,21 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .api import KEY_PREFIX, api_key_hash
-from .models import ApiKey, HealthPing, Organisation, User
-from .roles import Role
+from .models import (
+    ApiKey,
+    AuthEvent,
+    AuthEventKind,
+    ExternalIdentity,
+    HealthPing,
+    Organisation,
+    User,
+)
+from .roles import Role, roles_from_claim
 from .upsert import UpsertCounts, upsert
 
 
@@ -211,6 +220,115 @@ def api_key_scopes_check(scopes: object, known_scopes: Collection[str]) -> list[
             "indicator codes."
         )
     return sorted(set(scopes))
+
+
+def password_changed(*, user: User, address: str | None) -> None:
+    """After a person chose a new password: the admin's demand is met, and
+    the change is a security event."""
+    if user.password_change_required:
+        user.password_change_required = False
+        user.save(update_fields=["password_change_required"])
+    AuthEvent.objects.create(
+        kind=AuthEventKind.PASSWORD_CHANGED,
+        user=user,
+        username=user.get_username(),
+        address=address,
+    )
+
+
+def password_change_require(*, users: Iterable[User], by: User) -> int:
+    """An administrator asks these people to choose a new password before
+    they go on; each demand is a security event naming the administrator."""
+    chosen = list(users)
+    User.objects.filter(pk__in=[user.pk for user in chosen]).update(
+        password_change_required=True
+    )
+    AuthEvent.objects.bulk_create(
+        AuthEvent(
+            kind=AuthEventKind.PASSWORD_CHANGE_REQUIRED,
+            user=user,
+            username=user.get_username(),
+            detail=f"by {by.get_username()}"[:300],
+        )
+        for user in chosen
+    )
+    return len(chosen)
+
+
+def external_sign_in(*, issuer: str, claims: dict) -> User:
+    """The account of the person the provider vouches for, created at the
+    first sign-in, with the roles the claims grant brought up to date.
+
+    Linked by (issuer, sub) only. A new account has no role unless
+    ``OIDC_ROLE_MAP`` grants one; each role added or taken away is a
+    ``roles_changed`` security event (``core.signals``).
+    """
+    subject = str(claims["sub"])
+    try:
+        with transaction.atomic():
+            identity = _external_identity(issuer, subject, claims)
+    except IntegrityError:
+        # Two first sign-ins of one person at once: the other one linked it.
+        with transaction.atomic():
+            identity = _external_identity(issuer, subject, claims)
+    return identity.user
+
+
+def _external_identity(issuer: str, subject: str, claims: dict) -> ExternalIdentity:
+    identity = (
+        ExternalIdentity.objects.select_for_update()
+        .select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if identity is None:
+        user = User(username=_free_username(issuer, subject, claims))
+        user.set_unusable_password()
+        _copy_profile(user, claims)
+        user.save()
+        identity = ExternalIdentity.objects.create(
+            user=user, issuer=issuer, subject=subject
+        )
+    else:
+        _copy_profile(identity.user, claims)
+        identity.user.save(update_fields=["first_name", "last_name", "email"])
+    granted = roles_from_claim(
+        claims.get(settings.OIDC_ROLES_CLAIM), settings.OIDC_ROLE_MAP
+    )
+    _roles_bring_up_to_date(identity.user, set(identity.provider_roles), granted)
+    identity.provider_roles = sorted(granted)
+    identity.last_login_at = timezone.now()
+    identity.save(update_fields=["provider_roles", "last_login_at"])
+    return identity
+
+
+def _roles_bring_up_to_date(user: User, before: set[str], granted: set[str]) -> None:
+    """Add what the claims grant; take away what they granted before and no
+    longer do. Roles granted in the app are left alone."""
+    held = set(user.groups.values_list("name", flat=True))
+    added = [role_group(Role(name)) for name in sorted(granted - held)]
+    removed = [role_group(Role(name)) for name in sorted((before - granted) & held)]
+    if added:
+        user.groups.add(*added)
+    if removed:
+        user.groups.remove(*removed)
+
+
+def _copy_profile(user: User, claims: dict) -> None:
+    user.first_name = str(claims.get("given_name") or "")[:150]
+    user.last_name = str(claims.get("family_name") or "")[:150]
+    user.email = str(claims.get("email") or "")[:254]
+
+
+def _free_username(issuer: str, subject: str, claims: dict) -> str:
+    """A readable username not taken yet; never someone else's account."""
+    wanted = str(
+        claims.get("preferred_username") or claims.get("email") or subject
+    ).strip()[:120]
+    if wanted and not User.objects.filter(username__iexact=wanted).exists():
+        return wanted
+    digest = hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()[:12]
+    return f"{wanted[:120] or 'oidc'}-{digest}"
 
 
 # --- Organisations ------------------------------------------------------------

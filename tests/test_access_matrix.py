@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 
 from core import access_matrix as m
 from core.roles import Role
+from core.services import external_sign_in
 from councils.models import AgendaItemAttachment
 from councils.services import (
     agenda_item_add,
@@ -163,18 +164,34 @@ BODIES = {
 }
 
 
-def client_for(persona: str, keys: dict) -> Client:
+PERSONA_ROLES = {
+    m.COUNCIL_MEMBER: Role.COUNCIL_MEMBER,
+    m.SECRETARIAT: Role.SECRETARIAT,
+    m.APPROVER: Role.APPROVER,
+    m.ADMINISTRATOR: Role.ADMINISTRATOR,
+}
+ISSUER = "https://idp.example.org"
+
+
+def local_account(persona: str):
+    return UserFactory(username=f"matrix-{persona}", roles=[PERSONA_ROLES[persona]])
+
+
+def oidc_account(persona: str):
+    """An account as the first sign-in through the provider creates it: its
+    role comes from a group claim through OIDC_ROLE_MAP, nothing else."""
+    return external_sign_in(
+        issuer=ISSUER,
+        claims={"sub": f"sub-{persona}", "groups": [f"grp-{persona}"]},
+    )
+
+
+def client_for(persona: str, keys: dict, account=local_account) -> Client:
     client = Client()
     if persona in keys:
         client.defaults["HTTP_AUTHORIZATION"] = f"Token {keys[persona]}"
     elif persona != m.ANONYMOUS:
-        role = {
-            m.COUNCIL_MEMBER: Role.COUNCIL_MEMBER,
-            m.SECRETARIAT: Role.SECRETARIAT,
-            m.APPROVER: Role.APPROVER,
-            m.ADMINISTRATOR: Role.ADMINISTRATOR,
-        }[persona]
-        client.force_login(UserFactory(username=f"matrix-{persona}", roles=[role]))
+        client.force_login(account(persona))
     return client
 
 
@@ -184,7 +201,14 @@ def denied(response) -> bool:
     return response.status_code == 302 and "/login/" in response.get("Location", "")
 
 
-def test_every_cell_of_the_matrix(world, secretariat):
+@pytest.mark.parametrize("account", [local_account, oidc_account])
+def test_every_cell_of_the_matrix(world, secretariat, settings, account):
+    """Local accounts, and accounts created by signing in through OpenID
+    Connect with a role from a group claim, get exactly the same answers."""
+    settings.OIDC_ROLES_CLAIM = "groups"
+    settings.OIDC_ROLE_MAP = {
+        f"grp-{persona}": role.value for persona, role in PERSONA_ROLES.items()
+    }
     keys = {}
     for persona, scope in ((m.INTEGRATION, ""), (m.INTEGRATION_SCOPED, "M1")):
         out = StringIO()
@@ -204,7 +228,9 @@ def test_every_cell_of_the_matrix(world, secretariat):
     wrong = []
     for name, cells in sorted(m.MATRIX.items()):
         # Fresh clients per row: the logout row must not log the others out.
-        clients = {persona: client_for(persona, keys) for persona in m.PERSONAS}
+        clients = {
+            persona: client_for(persona, keys, account) for persona in m.PERSONAS
+        }
         url = reverse(name, kwargs=kwargs_for(name, world))
         for method, allowed in cells:
             body = BODIES.get((name, method))

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "strategy",
     "indicators",
@@ -61,8 +64,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A local account that has (or must have) a second factor sees nothing
+    # else until it has used (or enrolled) one.
+    "core.middleware.SecondFactorMiddleware",
     "core.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: says why it signs a person out or sends them on.
+    "core.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
@@ -142,10 +151,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
-# Sessions end after two idle hours. A request extends a signed-in session when
+# Sessions end after 30 idle minutes. A request extends a signed-in session when
 # a minute has passed since it was last saved (core.middleware.SessionMiddleware),
-# not on every request.
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
+# not on every request. However active, a session ends 12 hours after sign-in
+# (core.middleware.AccountPolicyMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
@@ -168,6 +179,49 @@ API_KEY_EXPIRY_WARNING_DAYS = env.int("API_KEY_EXPIRY_WARNING_DAYS", default=30)
 # The audit trail's chains seal rows once they are this old: longer than any
 # transaction may run (tasks stop at 300 s), so no row is still to come below.
 AUDIT_SEAL_SETTLE_SECONDS = env.int("AUDIT_SEAL_SETTLE_SECONDS", default=600)
+
+# --- A second factor for local accounts (core.second_factor) ------------------
+# Required for the roles below when MFA_REQUIRED (production's default); an
+# account with a factor enrolled always uses it. People signing in through
+# the OpenID Connect provider get their second factor there.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=False)
+MFA_ROLES = ["Administrator", "Godkjenner", "Sekretariat"]
+MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "E-helsestrategi"
+# Wrong codes count against the login lockout (core.second_factor_views), the
+# one rule for passwords and second factors alike; django-otp's own growing
+# delay would refuse a right code after a wrong one without saying why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Passkeys (WebAuthn): the relying party's id is the site's host name unless
+# set, and its name is shown by the authenticator.
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="")
+WEBAUTHN_RP_NAME = "E-helsestrategi"
+
+# --- Single sign-on: OpenID Connect (core.oidc) -------------------------------
+# Off unless OIDC_ISSUER and OIDC_CLIENT_ID are set. The client authenticates
+# with private_key_jwt (OIDC_PRIVATE_KEY_FILE, a PEM, with OIDC_KEY_ID, the
+# key's id at the provider) or with OIDC_CLIENT_SECRET. The provider's
+# metadata is read from the issuer when the first person signs in, not here.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_PRIVATE_KEY_FILE = env.str("OIDC_PRIVATE_KEY_FILE", default="")
+OIDC_KEY_ID = env.str("OIDC_KEY_ID", default="")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+OIDC_USE_PAR = env.bool("OIDC_USE_PAR", default=False)
+# The claim whose values (a string or a list) grant roles through the map,
+# e.g. Entra ID's "groups" or "roles": {"<group id>": "Sekretariat", ...}.
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="roles")
+OIDC_ROLE_MAP = env.json("OIDC_ROLE_MAP", default={})
+# Hide the local login form (the admin's login stays, for break-glass use).
+OIDC_ONLY = env.bool("OIDC_ONLY", default=False)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+# Seconds: each call to the provider, and how long its metadata is reused.
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10)
+OIDC_METADATA_SECONDS = env.int("OIDC_METADATA_SECONDS", default=3600)
+# Seconds a sign-in may take at the provider before its state is refused.
+OIDC_STATE_SECONDS = env.int("OIDC_STATE_SECONDS", default=600)
 
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
@@ -342,6 +396,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The input rules every operation enforces, stated in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.input_rules",
+    ],
 }
 
 # Throttling and login counts live in the cache: Redis in production (shared

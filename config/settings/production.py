@@ -43,6 +43,9 @@ STORAGES = {
     },
 }
 
+# A second factor for Administrator, Godkjenner and Sekretariat accounts.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind exactly one TLS-terminating proxy that sets this header.
