@@ -17,7 +17,8 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 # collectstatic needs settings that import cleanly; these values exist only at build time.
 RUN SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \
-    CELERY_BROKER_URL=memory:// python manage.py collectstatic --noinput \
+    CELERY_BROKER_URL=memory:// EMAIL_URL=smtp://build SITE_URL=http://build \
+    python manage.py collectstatic --noinput \
     && chown -R tracker /app
 USER tracker
 EXPOSE 8000

@@ -247,6 +247,8 @@ class Servers:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": url,
             "CELERY_BROKER_URL": broker,
+            "EMAIL_URL": "smtp://127.0.0.1:2525",
+            "SITE_URL": self.base,
             # Plain HTTP here: TLS would end at the reverse proxy in production.
             "SECURE_SSL_REDIRECT": "false",
             "API_THROTTLE_USER": "1000000/minute",

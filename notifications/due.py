@@ -267,22 +267,26 @@ def follow_ups_due(*, today: dt.date, user_id: int | None = None) -> list[DueIte
 def packs_frozen(*, today: dt.date, snapshot_id: int | None = None) -> list[DueItem]:
     """Packs frozen lately, for the members of the meeting's council."""
     since = timezone.now() - dt.timedelta(days=settings.PACK_NOTICE_DAYS)
-    snapshots = MeetingSnapshot.objects.filter(frozen_at__gte=since).select_related(
+    frozen = MeetingSnapshot.objects.filter(frozen_at__gte=since).select_related(
         "meeting__council"
     )
     if snapshot_id is not None:
-        snapshots = snapshots.filter(pk=snapshot_id)
+        frozen = frozen.filter(pk=snapshot_id)
+    snapshots = list(frozen)
+    # The members of every council concerned, in one query.
+    members: dict[int, list[Recipient]] = {}
+    current = Membership.objects.filter(
+        council_id__in={s.meeting.council_id for s in snapshots},
+        user__is_active=True,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    for membership in current.select_related("user").order_by("pk"):
+        if membership.user is not None:
+            members.setdefault(membership.council_id, []).append(
+                Recipient(membership.user.email, membership.user_id)
+            )
     items = []
     for snapshot in snapshots:
-        members = Membership.objects.filter(
-            council_id=snapshot.meeting.council_id,
-            user__is_active=True,
-        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        recipients = [
-            Recipient(m.user.email, m.user_id)
-            for m in members.select_related("user")
-            if m.user
-        ]
+        recipients = members.get(snapshot.meeting.council_id, [])
         if not recipients:
             continue
 

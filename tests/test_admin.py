@@ -4,7 +4,14 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-APP_LABELS = {"core", "strategy", "indicators", "initiatives", "councils"}
+APP_LABELS = {
+    "core",
+    "strategy",
+    "indicators",
+    "initiatives",
+    "councils",
+    "notifications",
+}
 
 
 def registered_models():
