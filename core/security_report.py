@@ -2,8 +2,9 @@
 
 Read from the security log (``AuthEvent``) and the keys; written to the log by
 the beat job (``core.tasks.security_report_task``, hourly) and printed by
-``manage.py security_report``. Once the tracker sends notifications, the same
-lines go to administrators.
+``manage.py security_report``. Administrators are told by e-mail of every
+hour that calls for a look (``notifications.due.security_alerts``, in the
+notifications sweep).
 """
 
 import datetime as dt

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.models import User
 from core.roles import Role
+from core.security_report import security_report
 from councils.models import Meeting, MeetingSnapshot, Membership
 from councils.selectors import follow_ups_open
 from indicators.models import Indicator, ValueStatus
@@ -314,6 +315,67 @@ def packs_frozen(*, today: dt.date, snapshot_id: int | None = None) -> list[DueI
     return items
 
 
+# The security report's windows a sweep looks back on: the last complete
+# clock hours (a sweep runs every few minutes; a few hours' look back covers
+# a worker or broker that was down meanwhile).
+SECURITY_HOURS_BACK = 3
+
+
+def security_alerts(*, now: dt.datetime | None = None) -> list[DueItem]:
+    """Each of the last complete hours whose security report calls for a look
+    (lockout bursts, key misuse, throttled authentication, cache outages,
+    ownerless keys), for every administrator. A fixed number of queries."""
+    now = now or timezone.now()
+    hour_end = now.replace(minute=0, second=0, microsecond=0)
+    administrators = [
+        Recipient(user.email, user.pk)
+        for user in _people_with_role(Role.ADMINISTRATOR).distinct().order_by("pk")
+    ]
+    if not administrators:
+        return []
+    items = []
+    for back in range(SECURITY_HOURS_BACK):
+        until = hour_end - dt.timedelta(hours=back)
+        since = until - dt.timedelta(hours=1)
+        report = security_report(since=since, until=until)
+        if not report.alarming:
+            continue
+
+        def text(report=report, since=since, until=until):
+            local_since = timezone.localtime(since)
+            local_until = timezone.localtime(until)
+            return _(
+                "The security report for %(day)s %(start)s–%(end)s calls for a "
+                "look. Lockout bursts: %(lockouts)d; key misuse: %(misuse)d; "
+                "throttled sources: %(throttled)d; cache outages: %(outages)d; "
+                "keys without an owner: %(ownerless)d."
+            ) % {
+                "day": formats.date_format(local_since.date(), "SHORT_DATE_FORMAT"),
+                "start": local_since.strftime("%H:%M"),
+                "end": local_until.strftime("%H:%M"),
+                "lockouts": len(report.lockouts),
+                "misuse": len(report.key_misuse),
+                "throttled": len(report.throttled),
+                "outages": report.cache_outages,
+                "ownerless": len(report.keys_without_owner),
+            }
+
+        line, line_en = _both(text)
+        items.append(
+            DueItem(
+                Kind.SECURITY_ALERT,
+                "security_report",
+                int(until.timestamp()) // 3600,  # the hour, counted from 1970
+                f"hour:{until.isoformat()}",
+                line,
+                line_en,
+                reverse("admin:core_authevent_changelist"),
+                administrators,
+            )
+        )
+    return items
+
+
 def _unique(recipients: list[Recipient]) -> list[Recipient]:
     return list(dict.fromkeys(recipients))
 
@@ -326,6 +388,7 @@ def everything_due(*, today: dt.date) -> list[DueItem]:
         *reports_due(today=today),
         *follow_ups_due(today=today),
         *packs_frozen(today=today),
+        *security_alerts(),
     ]
 
 

@@ -12,10 +12,13 @@ class Kind(models.TextChoices):
     REPORT_DUE = "report_due", _("An initiative's status report is due")
     FOLLOW_UP_DUE = "follow_up_due", _("A follow-up is due")
     PACK_FROZEN = "pack_frozen", _("A meeting pack is frozen")
+    SECURITY_ALERT = "security_alert", _("The security report calls for a look")
 
 
 # What a person cannot turn off: work only they can do.
-MANDATORY_KINDS = frozenset({Kind.APPROVALS_WAITING, Kind.FOLLOW_UP_DUE})
+MANDATORY_KINDS = frozenset(
+    {Kind.APPROVALS_WAITING, Kind.FOLLOW_UP_DUE, Kind.SECURITY_ALERT}
+)
 
 
 class Delivery(models.TextChoices):

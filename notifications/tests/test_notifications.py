@@ -127,3 +127,55 @@ def test_freezing_a_pack_tells_the_members_at_once(
     to_member = [m for m in mail.outbox if m.to == [world.member.email]]
     assert len(to_member) == 1
     assert "/pdf/" in to_member[0].body
+
+
+def test_administrators_are_told_once_of_an_hour_that_calls_for_a_look(settings):
+    """Issue 20: the security report goes to administrators once notifications
+    exist; the log alone was read by nobody."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.models import AuthEvent, AuthEventKind
+    from core.roles import Role
+    from tests.factories import UserFactory
+
+    admin = UserFactory(
+        username="sikkerhet", email="admin@hdir.example", roles=[Role.ADMINISTRATOR]
+    )
+    UserFactory(username="leser", email="leser@hdir.example", roles=[Role.APPROVER])
+    last_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    events = [
+        AuthEvent.objects.create(
+            kind=AuthEventKind.LOGIN_FAILED, username="kari", address="10.0.0.9"
+        )
+        for _ in range(settings.LOGIN_MAX_FAILURES_USER)
+    ]
+    AuthEvent.objects.filter(pk__in=[e.pk for e in events]).update(
+        at=last_hour - dt.timedelta(minutes=20)
+    )
+
+    notifications_sweep()
+
+    alerts = [m for m in mail.outbox if "sikkerhetsrapporten" in m.body.lower()]
+    assert [m.to for m in alerts] == [[admin.email]]
+    assert "Utbrudd av låste innlogginger: 1;" in alerts[0].body
+    assert "Lockout bursts: 1;" in alerts[0].body
+    assert "/admin/core/authevent/" in alerts[0].body
+    mail.outbox.clear()
+    notifications_sweep()
+    assert mail.outbox == []
+    # Mandatory: an administrator cannot turn it off.
+    with pytest.raises(ValueError):
+        preferences_set(user=admin, choices={"security_alert": "off"})
+
+
+def test_a_quiet_hour_tells_nobody():
+    from core.roles import Role
+    from tests.factories import UserFactory
+
+    UserFactory(
+        username="sikkerhet", email="admin@hdir.example", roles=[Role.ADMINISTRATOR]
+    )
+    notifications_sweep()
+    assert mail.outbox == []
