@@ -1,21 +1,22 @@
 """Benchmark: server time and weight of the dashboard pages against PostgreSQL.
 
 Production-sized data: the real strategy and roadmap, 60 indicators with ten
-years of monthly approved values (each approved some weeks after its month,
-so that the past has a history to show as of a date), progress computed, a
-council meeting with an agenda. Each page is also shown as of a past date
+years of monthly approved values (each approved some weeks after its month, so
+that the past has a history to show as of a date), progress computed, a council
+meeting with an agenda. Each page is also shown as of a past date
 (``?as_of=``): those rows must be no slower than today's, and every page's
 query count (the "queries" column) must not grow with the data (compare a run
-with ``--indicators 120``). Each page is requested
-repeatedly through Django's full stack (middleware, session, templates) with
-the test client; the figures are the server time (median and 95th percentile)
-next to a trivial view measured in the same run (and, for scale, next to an
-empty signed-in page: the site's frame, session, user and roles, which every
-page pays before its content), and the page weight (HTML with
-its embedded figure JSON; plotly.js itself is a separate cached file). Rows
-starting with "+" are the fragments a page loads with htmx once it is shown
-(the roadmap's timeline and delivery tables): not part of the page's own time,
-but what the browser fetches next.
+with ``--indicators 120``). Each page is requested repeatedly, the pages in
+turn each round (so that a change in the machine's load weighs on all alike),
+through Django's full stack (middleware, session, templates) with the test
+client; the figures are the server time (median and 95th percentile) next to a
+trivial view measured in the same run (and, for scale, next to an empty
+signed-in page: the site's frame, session, user and roles, which every page
+pays before its content), and the page weight (HTML with its embedded figure
+JSON; plotly.js itself is a separate cached file). Rows starting with "+" are
+the fragments a page loads with htmx once it is shown (the roadmap's timeline
+and delivery tables): not part of the page's own time, but what the browser
+fetches next.
 
     .venv/bin/python bench/dashboard.py [--rounds 40] [--indicators 60]
     .venv/bin/python bench/dashboard.py --profile /roadmap/deliveries/ --htmx
@@ -187,9 +188,8 @@ def _meeting_fill() -> None:
 HTMX = {"HTTP_HX_REQUEST": "true"}  # what htmx sends for a lazy fragment
 
 
-def measure(
-    client, url: str, rounds: int, headers: dict
-) -> tuple[list[float], int, int]:
+def queries_of(client, url: str, headers: dict) -> int:
+    """The statements one request of ``url`` sends (after a warming one)."""
     from django.db import connection
 
     client.get(url, **headers)  # warm caches and connections
@@ -203,14 +203,26 @@ def measure(
 
     with connection.execute_wrapper(count):
         client.get(url, **headers)
-    times, size = [], 0
+    return len(queries)
+
+
+def measure_all(client, pages: list, rounds: int) -> list[tuple[list[float], int]]:
+    """Each page's request times and size, the pages taken in turn each round.
+
+    Round-robin, not page after page: a change in the machine's load (other
+    jobs, the autovacuum) then weighs on every page alike, so that a page as
+    of a date and the same page today are compared under the same load.
+    """
+    times: list[list[float]] = [[] for _ in pages]
+    sizes = [0] * len(pages)
     for _ in range(rounds):
-        start = time.perf_counter()
-        response = client.get(url, **headers)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-        size = len(response.content)
-    return times, size, len(queries)
+        for index, (_name, url, headers) in enumerate(pages):
+            start = time.perf_counter()
+            response = client.get(url, **headers)
+            times[index].append(time.perf_counter() - start)
+            assert response.status_code == 200, (url, response.status_code)
+            sizes[index] = len(response.content)
+    return list(zip(times, sizes, strict=True))
 
 
 def profile(client, url: str, rounds: int, headers: dict) -> None:
@@ -313,9 +325,12 @@ def main() -> None:
         f"{'page':<24}{'median ms':>10}{'p95 ms':>9}{'x trivial':>11}"
         f"{'x empty':>9}{'kB':>8}{'queries':>9}"
     )
+    queries_per_page = [queries_of(client, url, headers) for _, url, headers in pages]
+    measured = measure_all(client, pages, args.rounds)
     medians = []
-    for name, url, headers in pages:
-        times, size, queries = measure(client, url, args.rounds, headers)
+    for (name, _url, _headers), (times, size), queries in zip(
+        pages, measured, queries_per_page, strict=True
+    ):
         medians.append(statistics.median(times))
         trivial_ms, empty_ms = medians[0], medians[min(1, len(medians) - 1)]
         print(

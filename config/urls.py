@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import audit_views, login_views
+from core import account_views, audit_views, login_views
 from core import second_factor_views as second_factor
 from core import views as core_views
 
@@ -50,6 +50,11 @@ urlpatterns = [
         "account/second-factor/passkey/",
         second_factor.passkey_register,
         name="second_factor_passkey_register",
+    ),
+    path(
+        "account/password/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

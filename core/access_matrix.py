@@ -50,6 +50,8 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     "second_factor_passkey_register": (("POST", WEB_READERS),),
     "set_language": (("POST", ALL),),
     "healthz": (("GET", ALL),),
+    # A person's own account
+    "password_change": (("GET", WEB_READERS),),
     # Dashboards
     "strategy:overview": (("GET", WEB_READERS),),
     "strategy:goal": (("GET", WEB_READERS),),

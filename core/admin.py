@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .admin_mixins import ReadOnlyAdminMixin
 from .forms import LockoutAdminAuthenticationForm
 from .models import (
@@ -25,9 +27,33 @@ class TrackerUserAdmin(UserAdmin):
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         (_("Organisation"), {"fields": ("organisation",)}),
+        (_("Password"), {"fields": ("password_change_required",)}),
     )
     list_display = ("username", "email", "organisation", "is_active", "last_login")
-    list_filter = ("groups", "is_active", "is_staff")
+    list_filter = ("groups", "is_active", "is_staff", "password_change_required")
+    actions = ["require_new_password"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        demanded = "password_change_required" in form.changed_data
+        if demanded and obj.password_change_required:
+            services.password_change_require(users=[obj], by=request.user)
+
+    @admin.action(
+        description=_("Require a new password at the next page"),
+        permissions=["change"],
+    )
+    def require_new_password(self, request, queryset):
+        count = services.password_change_require(users=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person must choose a new password.",
+                "%(count)d people must choose a new password.",
+                count,
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(Organisation)

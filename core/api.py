@@ -331,11 +331,33 @@ class ORJSONParser(BaseParser):
 
 
 class Pagination(PageNumberPagination):
-    """Bounded pages: ``?page=2&page_size=500`` (at most 1,000)."""
+    """Bounded pages: ``?page=2&page_size=500`` (at most 1,000).
+
+    A page size that is not a whole number from 1 to the maximum is a 400
+    that says so; DRF's own would quietly serve the default size instead.
+    An empty ``page_size=`` means not given, like every query parameter.
+    """
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit()) or not (
+            1 <= int(raw) <= self.max_page_size
+        ):
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(most)d.")
+                        % {"most": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
 
 
 def filtered(filterset_class, request, queryset):

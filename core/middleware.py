@@ -3,7 +3,8 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import (
     SessionMiddleware as DjangoSessionMiddleware,
@@ -11,8 +12,9 @@ from django.contrib.sessions.middleware import (
 from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -263,6 +265,74 @@ CONTROL_IN_COOKIE = gettext_lazy(
     "A cookie of this site contains a control character; delete the site's "
     "cookies and log in again."
 )
+
+
+SESSION_STARTED = "_started"
+
+
+class AccountPolicyMiddleware:
+    """A session's absolute lifetime, and a password change an admin required.
+
+    However active, a session ends SESSION_ABSOLUTE_SECONDS after sign-in (the
+    sign-in stamps it; a session from before the stamp existed is stamped when
+    first seen). A person whose password an administrator marked for change is
+    sent to the password page before any other page. Each time the reason is
+    said on the page the person lands on.
+    """
+
+    # Pages a person who must change the password may still reach.
+    OPEN_URL_NAMES = ("password_change", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            answer = self._session_ended(request) or self._password_due(request)
+            if answer is not None:
+                return answer
+        return self.get_response(request)
+
+    @staticmethod
+    def _session_ended(request):
+        now = int(time.time())
+        started = request.session.setdefault(SESSION_STARTED, now)
+        if now - started <= settings.SESSION_ABSOLUTE_SECONDS:
+            return None
+        logout(request)
+        messages.info(
+            request,
+            gettext_lazy(
+                "You were signed out because your session reached its maximum "
+                "length. Please sign in again."
+            ),
+        )
+        return redirect_to_login(request.get_full_path())
+
+    def _password_due(self, request):
+        if not request.user.password_change_required:
+            return None
+        if request.path.startswith(("/api/", settings.STATIC_URL)):
+            return None
+        match = request.resolver_match or _resolve_quietly(request.path_info)
+        if match is not None and match.url_name in self.OPEN_URL_NAMES:
+            return None
+        messages.warning(
+            request,
+            gettext_lazy(
+                "An administrator has asked you to choose a new password "
+                "before you continue."
+            ),
+        )
+        return redirect("password_change")
+
+
+def _resolve_quietly(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 # Where an account owing its second factor may still go.

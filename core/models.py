@@ -16,6 +16,14 @@ class User(AbstractUser):  # type: ignore[django-manager-missing] # django-otp i
         on_delete=models.SET_NULL,
         related_name="users",
     )
+    password_change_required = models.BooleanField(
+        _("must choose a new password"),
+        default=False,
+        help_text=_(
+            "Set by an administrator: the person is sent to choose a new "
+            "password before any other page."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         # django-stubs types the inherited Meta's names as str, not lazy text.
@@ -193,6 +201,8 @@ class AuthEventKind(models.TextChoices):
     API_KEY_REVOKED = "api_key_revoked", _("Revoked API key used")
     AUTH_THROTTLED = "auth_throttled", _("Failed authentication throttled")
     CACHE_UNAVAILABLE = "cache_unavailable", _("Cache unavailable")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_CHANGE_REQUIRED = "password_required", _("New password required")
 
 
 class AuthEvent(models.Model):

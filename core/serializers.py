@@ -19,10 +19,34 @@ class RelatedSlugList(serializers.ListField):
         return [getattr(item, self.slug_field) for item in manager.all()]
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": CODE_PATTERN, "minLength": 1, "maxLength": 40}
-)
-class CodeField(serializers.CharField):
+class TextOnly:
+    """Text, and only text: DRF's CharField turns 0 or 1.5 into "0" or "1.5",
+    which the schema (a string) says is refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class TextField(TextOnly, serializers.CharField):
+    pass
+
+
+class TextRegexField(TextOnly, serializers.RegexField):
+    pass
+
+
+CODE_SCHEMA = {
+    "type": "string",
+    "pattern": CODE_PATTERN,
+    "minLength": 1,
+    "maxLength": 40,
+}
+
+
+@extend_schema_field(CODE_SCHEMA)
+class CodeField(TextField):
     """A code as ``core.codes`` allows it, documented with its pattern.
 
     The one rule gives the one message (a RegexField would add its own).

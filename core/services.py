@@ -1,7 +1,7 @@
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -9,7 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .api import KEY_PREFIX, api_key_hash
-from .models import ApiKey, ExternalIdentity, HealthPing, User
+from .models import (
+    ApiKey,
+    AuthEvent,
+    AuthEventKind,
+    ExternalIdentity,
+    HealthPing,
+    User,
+)
 from .roles import Role, roles_from_claim
 
 
@@ -206,6 +213,39 @@ def api_key_scopes_check(scopes: object, known_scopes: Collection[str]) -> list[
             "indicator codes."
         )
     return sorted(set(scopes))
+
+
+def password_changed(*, user: User, address: str | None) -> None:
+    """After a person chose a new password: the admin's demand is met, and
+    the change is a security event."""
+    if user.password_change_required:
+        user.password_change_required = False
+        user.save(update_fields=["password_change_required"])
+    AuthEvent.objects.create(
+        kind=AuthEventKind.PASSWORD_CHANGED,
+        user=user,
+        username=user.get_username(),
+        address=address,
+    )
+
+
+def password_change_require(*, users: Iterable[User], by: User) -> int:
+    """An administrator asks these people to choose a new password before
+    they go on; each demand is a security event naming the administrator."""
+    chosen = list(users)
+    User.objects.filter(pk__in=[user.pk for user in chosen]).update(
+        password_change_required=True
+    )
+    AuthEvent.objects.bulk_create(
+        AuthEvent(
+            kind=AuthEventKind.PASSWORD_CHANGE_REQUIRED,
+            user=user,
+            username=user.get_username(),
+            detail=f"by {by.get_username()}"[:300],
+        )
+        for user in chosen
+    )
+    return len(chosen)
 
 
 def external_sign_in(*, issuer: str, claims: dict) -> User:

@@ -1,5 +1,7 @@
 """Security log entries from Django's own auth signals."""
 
+import time
+
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import (
     user_logged_in,
@@ -9,6 +11,7 @@ from django.contrib.auth.signals import (
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+from .middleware import SESSION_STARTED
 from .models import AuthEvent, AuthEventKind, User
 from .second_factor import second_factor_note
 from .security import client_address, login_failures_clear
@@ -22,6 +25,8 @@ def _address(request):
 def on_login(sender, request, user, **kwargs):
     login_failures_clear(user.get_username())
     if request is not None and hasattr(request, "session"):
+        # The session's absolute lifetime starts now.
+        request.session[SESSION_STARTED] = int(time.time())
         second_factor_note(request, user)
     AuthEvent.objects.create(
         kind=AuthEventKind.LOGIN,

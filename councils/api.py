@@ -1,9 +1,11 @@
 import django_filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from core.api import filtered, paginated
+from core.filters import IntegerFilter
 from core.schema import BAD_REQUEST, NOT_FOUND, documented, page_example, page_of
 
 from . import selectors
@@ -36,7 +38,7 @@ class MeetingFilter(django_filters.FilterSet):
 
 class DecisionFilter(django_filters.FilterSet):
     council = django_filters.CharFilter(field_name="agenda_item__council__slug")
-    meeting = django_filters.NumberFilter(field_name="agenda_item__meeting_id")
+    meeting = IntegerFilter(field_name="agenda_item__meeting_id")
     decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte")
     decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte")
 
@@ -45,8 +47,8 @@ class DecisionFilter(django_filters.FilterSet):
         fields = []
 
 
-def _parameters(*pairs: tuple[str, str]) -> list[OpenApiParameter]:
-    return [OpenApiParameter(name, str, description=text) for name, text in pairs]
+def _day(name: str, text: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.DATE, description=text)
 
 
 MEETING_EXAMPLE = {
@@ -64,12 +66,12 @@ MEETING_EXAMPLE = {
     operation_id="v1_meetings_list",
     response=page_of(MeetingOutput),
     errors=BAD_REQUEST,
-    parameters=_parameters(
-        ("council", "Council slug"),
-        ("status", "planned, held or minutes_approved"),
-        ("date_from", "First date, YYYY-MM-DD"),
-        ("date_to", "Last date, YYYY-MM-DD"),
-    ),
+    parameters=[
+        OpenApiParameter("council", str, description="Council slug"),
+        OpenApiParameter("status", str, enum=MeetingStatus.values),
+        _day("date_from", "First date"),
+        _day("date_to", "Last date"),
+    ],
     examples=[OpenApiExample("Meetings", value=page_example(MEETING_EXAMPLE))],
 )
 @api_view(["GET"])
@@ -117,12 +119,12 @@ def meeting_detail(request, pk: int):
     summary="Council decisions, newest first",
     response=page_of(DecisionOutput),
     errors=BAD_REQUEST,
-    parameters=_parameters(
-        ("council", "Council slug"),
-        ("meeting", "Meeting id"),
-        ("decided_from", "First date, YYYY-MM-DD"),
-        ("decided_to", "Last date, YYYY-MM-DD"),
-    ),
+    parameters=[
+        OpenApiParameter("council", str, description="Council slug"),
+        OpenApiParameter("meeting", int, description="Meeting id"),
+        _day("decided_from", "First date"),
+        _day("decided_to", "Last date"),
+    ],
     examples=[
         OpenApiExample(
             "Decisions",

@@ -5,17 +5,10 @@ import datetime as dt
 import django_filters
 from django import forms
 
+from core.filters import strict_bool_filter
+
 from .models import Indicator, IndicatorValue, ValueStatus
 from .parsing import ANNUAL, MONTHLY, QUARTERLY, InputError, period_next, period_parse
-
-
-def strict_bool_filter(**kwargs) -> django_filters.Filter:
-    """``true`` or ``false``; anything else is a 400, not silently ignored."""
-    return django_filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda text: text == "true",
-        **kwargs,
-    )
 
 
 class IndicatorFilter(django_filters.FilterSet):

@@ -21,7 +21,9 @@ from core.schema import (
     page_of,
 )
 
+from .models import ValueStatus
 from .serializers import (
+    PERIOD_PATTERN,
     ApproveInput,
     BulkValueItemInput,
     IndicatorInput,
@@ -53,16 +55,24 @@ INDICATOR_EXAMPLE = {
     "owner": None,
     "is_demo": False,
 }
+PERIOD_SCHEMA = {"type": "string", "pattern": PERIOD_PATTERN}
 VALUE_LIST_PARAMETERS = [
-    OpenApiParameter(name, str, description=text)
-    for name, text in (
-        ("from", "First period, e.g. 2020, 2020-Q1 or 2020-01"),
-        ("to", "Last period, e.g. 2024 (all of 2024)"),
-        ("status", "draft, submitted, approved or rejected"),
-        ("history", "true: also revisions replaced by a newer one"),
-        ("ordering", "period, -period, entered_at or -entered_at"),
-        ("page_size", "Values per page: 100 unless given, at most 10,000"),
-    )
+    OpenApiParameter(
+        "from", PERIOD_SCHEMA, description="First period, e.g. 2020, 2020-Q1, 2020-01"
+    ),
+    OpenApiParameter("to", PERIOD_SCHEMA, description="Last period, e.g. 2024"),
+    OpenApiParameter("status", str, enum=ValueStatus.values),
+    OpenApiParameter(
+        "history", bool, description="true: also revisions replaced by a newer one"
+    ),
+    OpenApiParameter(
+        "ordering", str, enum=["period", "-period", "entered_at", "-entered_at"]
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": 10_000},
+        description="Values per page: 100 unless given",
+    ),
 ]
 VALUE_EXAMPLE = {
     "indicator": "M1-DIGI-1",

@@ -18,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 from core.api import NON_FIELD, TooLarge
 from core.codes import CODE_PATTERN
 from core.models import Organisation
-from core.serializers import CodeField
+from core.serializers import CodeField, TextField, TextRegexField
 from strategy.models import Goal
 
 from .models import (
@@ -37,7 +37,8 @@ from .services import PlannedValue, ValueRejected
 MAX_BATCH_ITEMS = 50_000
 MAX_COMMENT = 2_000
 # What the schema documents of an item; the parsers decide (and say why not).
-PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+# Years 2000–2100, as indicators.parsing accepts them.
+PERIOD_PATTERN = r"^(20[0-9]{2}|2100)(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 NUMBER_PATTERN = r"^-?[0-9]+([.,][0-9]+)?$"
 
 
@@ -74,7 +75,7 @@ class IndicatorOutput(serializers.Serializer):
         max_digits=20, decimal_places=6, allow_null=True, normalize_output=True
     )
     frequency = serializers.ChoiceField(choices=Frequency.choices)
-    data_source = serializers.CharField()
+    data_source = TextField()
     owner = serializers.CharField(source="owner.name", allow_null=True)
     is_demo = serializers.BooleanField()
 
@@ -107,11 +108,9 @@ class IndicatorInput(StrictSerializer):
 
     code = CodeField(validators=[code_not_reserved])
     goal = serializers.SlugRelatedField(slug_field="code", queryset=Goal.objects)
-    name = serializers.CharField(max_length=300, source="name_nb")
-    name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    description = serializers.CharField(
-        max_length=10_000, required=False, allow_blank=True
-    )
+    name = TextField(max_length=300, source="name_nb")
+    name_en = TextField(max_length=300, required=False, allow_blank=True)
+    description = TextField(max_length=10_000, required=False, allow_blank=True)
     unit = serializers.ChoiceField(choices=Unit.choices)
     direction = serializers.ChoiceField(choices=Direction.choices)
     baseline_value = _decimal()
@@ -120,9 +119,7 @@ class IndicatorInput(StrictSerializer):
     target_year = _year(required=False)
     limit = _decimal()
     frequency = serializers.ChoiceField(choices=Frequency.choices)
-    data_source = serializers.CharField(
-        max_length=300, required=False, allow_blank=True
-    )
+    data_source = TextField(max_length=300, required=False, allow_blank=True)
     owner = serializers.SlugRelatedField(
         slug_field="name",
         queryset=Organisation.objects,
@@ -134,9 +131,7 @@ class IndicatorInput(StrictSerializer):
 class IndicatorPatchInput(IndicatorInput):
     """Changed fields only; a new baseline or target needs why and from when."""
 
-    change_reason = serializers.CharField(
-        max_length=2_000, required=False, allow_blank=True
-    )
+    change_reason = TextField(max_length=2_000, required=False, allow_blank=True)
     effective_from = serializers.DateField(required=False, allow_null=True)
 
     def __init__(self, *args, **kwargs):
@@ -151,17 +146,17 @@ class IndicatorPatchInput(IndicatorInput):
 class ValueItemInput(serializers.Serializer):
     """One value for the indicator in the URL (documentation of the shape)."""
 
-    period = serializers.RegexField(
+    period = TextRegexField(
         PERIOD_PATTERN,
         help_text="2024, 2024-Q3 or 2024-06, in the indicator's frequency; "
         "not a period that has not started.",
     )
-    value = serializers.RegexField(
+    value = TextRegexField(
         NUMBER_PATTERN,
         help_text='A decimal as a string: "57.0" (a decimal comma, "57,0", is '
         "accepted too). Percentages lie between 0 and 100.",
     )
-    comment = serializers.CharField(
+    comment = TextField(
         required=False,
         allow_blank=True,
         max_length=MAX_COMMENT,
@@ -170,7 +165,7 @@ class ValueItemInput(serializers.Serializer):
 
 
 class BulkValueItemInput(ValueItemInput):
-    indicator = serializers.RegexField(
+    indicator = TextRegexField(
         CODE_PATTERN, max_length=40, help_text="The indicator's code"
     )
 
@@ -195,7 +190,7 @@ class ValueOutput(serializers.Serializer):
     period = serializers.CharField()
     value = serializers.CharField()
     status = serializers.CharField()
-    comment = serializers.CharField()
+    comment = TextField()
     source = serializers.CharField()
     entered_by = serializers.CharField(allow_null=True)
     entered_at = serializers.DateTimeField()
@@ -242,12 +237,12 @@ def value_rows(rows, *, indicator_code: str) -> list[dict]:
 class ValueRefInput(StrictSerializer):
     """A period's value waiting for approval, named by indicator and period."""
 
-    indicator = serializers.CharField(max_length=40)
-    period = serializers.CharField(max_length=10)
+    indicator = CodeField()
+    period = TextRegexField(PERIOD_PATTERN, max_length=10)
 
 
 class RejectInput(StrictSerializer):
-    reason = serializers.CharField(max_length=2_000)
+    reason = TextField(max_length=2_000)
     items = ValueRefInput(many=True, allow_empty=False, max_length=MAX_BATCH_ITEMS)
 
     def validate_reason(self, value: str) -> str:

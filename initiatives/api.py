@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api import paginated
+from core.filters import strict_bool_filter
 from core.schema import NOT_FOUND, documented, page_of
 
 from .models import Delivery, Initiative, PlanningStatus
@@ -24,7 +25,7 @@ class DeliveryFilter(django_filters.FilterSet):
     initiative = django_filters.CharFilter(field_name="initiative__code")
     phase = django_filters.CharFilter(field_name="phase")
     planning_status = django_filters.ChoiceFilter(choices=PlanningStatus.choices)
-    removed = django_filters.BooleanFilter(method="filter_removed")
+    removed = strict_bool_filter(method="filter_removed")
 
     class Meta:
         model = Delivery
@@ -58,15 +59,19 @@ def initiative_detail(request, code: str):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter(name, str, description=text)
-        for name, text in (
-            ("goal", "Goal code, e.g. M1"),
-            ("sub_goal", "Sub-goal code, e.g. 1A"),
-            ("initiative", "Initiative code, e.g. 1A-1"),
-            ("phase", "Roadmap phase exactly as published"),
-            ("planning_status", "Planlagt or Tentativ"),
-            ("removed", "true: only deliveries removed in a later version"),
-        )
+        *(
+            OpenApiParameter(name, str, description=text)
+            for name, text in (
+                ("goal", "Goal code, e.g. M1"),
+                ("sub_goal", "Sub-goal code, e.g. 1A"),
+                ("initiative", "Initiative code, e.g. 1A-1"),
+                ("phase", "Roadmap phase exactly as published"),
+            )
+        ),
+        OpenApiParameter("planning_status", str, enum=PlanningStatus.values),
+        OpenApiParameter(
+            "removed", bool, description="true: only deliveries removed later"
+        ),
     ]
 )
 @documented(summary="Roadmap deliveries", response=page_of(DeliveryOutput))

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "core.middleware.SecondFactorMiddleware",
     "core.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: says why it signs a person out or sends them on.
+    "core.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
@@ -148,10 +150,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
-# Sessions end after two idle hours. A request extends a signed-in session when
+# Sessions end after 30 idle minutes. A request extends a signed-in session when
 # a minute has passed since it was last saved (core.middleware.SessionMiddleware),
-# not on every request.
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
+# not on every request. However active, a session ends 12 hours after sign-in
+# (core.middleware.AccountPolicyMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
@@ -363,6 +367,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # assets from drf-spectacular-sidecar, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The input rules every operation enforces, stated in the schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.input_rules",
+    ],
 }
 
 # Throttling and login counts live in the cache: Redis in production (shared

@@ -965,3 +965,25 @@ def test_a_body_over_the_byte_limit_is_413(key_m1, monkeypatch):
     item = {"indicator": "M1-A", "period": "2024", "value": "1", "comment": "x" * 200}
     error = assert_error(push(key_m1, BULK, [item]), 413, "too_large")
     assert "MB" in error["message"]
+
+
+@pytest.mark.parametrize("reason", [0, 1.5, True, ["x"]])
+def test_a_change_reason_that_is_not_text_is_refused(m1, secretariat, reason):
+    """Found by schemathesis: DRF's CharField took 0 as "0"."""
+    response = session(secretariat).patch(
+        f"{API}/indicators/M1-A/",
+        {"target_value": "85", "change_reason": reason, "effective_from": "2026-03-12"},
+        format="json",
+    )
+    assert "change_reason" in assert_error(response, 400, "invalid")["details"]
+    m1.refresh_from_db()
+    assert m1.target_value != 85
+
+
+def test_an_empty_as_of_means_today_as_the_schema_says(m1, council_member):
+    response = session(council_member).get(f"{API}/indicators/M1-A/progress/?as_of=")
+    assert response.status_code in (200, 404), response.content
+    schema = session(council_member).get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/indicators/{code}/progress/"]["get"]
+    as_of = next(p for p in operation["parameters"] if p["name"] == "as_of")
+    assert as_of["allowEmptyValue"] is True
