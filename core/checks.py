@@ -19,8 +19,11 @@ def oidc_settings_are_complete(app_configs, **kwargs) -> list[checks.CheckMessag
         key_file, secret = settings.OIDC_PRIVATE_KEY_FILE, settings.OIDC_CLIENT_SECRET
         if bool(key_file) == bool(secret):
             error("Set one of OIDC_PRIVATE_KEY_FILE and OIDC_CLIENT_SECRET.", 2)
-        if key_file and not _readable(key_file):
+        if key_file and not _readable(key_file, b"PRIVATE KEY"):
             error(f"OIDC_PRIVATE_KEY_FILE {key_file} cannot be read.", 3)
+        certificate = settings.OIDC_CERTIFICATE_FILE
+        if certificate and not _readable(certificate, b"CERTIFICATE"):
+            error(f"OIDC_CERTIFICATE_FILE {certificate} cannot be read.", 6)
         if "openid" not in settings.OIDC_SCOPES.split():
             error("OIDC_SCOPES must include openid.", 4)
     role_map = settings.OIDC_ROLE_MAP
@@ -35,9 +38,9 @@ def oidc_settings_are_complete(app_configs, **kwargs) -> list[checks.CheckMessag
     return errors
 
 
-def _readable(path: str) -> bool:
+def _readable(path: str, marker: bytes) -> bool:
     try:
-        with open(path, "rb") as key_file:
-            return b"PRIVATE KEY" in key_file.read()
+        with open(path, "rb") as pem:
+            return marker in pem.read()
     except OSError:
         return False

@@ -280,8 +280,22 @@ class AccountPolicyMiddleware:
     said on the page the person lands on.
     """
 
-    # Pages a person who must change the password may still reach.
-    OPEN_URL_NAMES = ("password_change", "logout", "set_language")
+    # Pages a person who must change the password may still reach: the second
+    # factor comes first (SecondFactorMiddleware sends everyone owing it
+    # there; sending them on to the password page would go round in a loop).
+    OPEN_URL_NAMES = (
+        "password_change",
+        "logout",
+        "set_language",
+        "second_factor_verify",
+        "second_factor_passkey",
+        "second_factor",
+        "second_factor_app",
+        "second_factor_app_confirm",
+        "second_factor_recovery_codes",
+        "second_factor_passkey_options",
+        "second_factor_passkey_register",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

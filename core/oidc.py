@@ -15,6 +15,8 @@ Every failure is an :class:`OidcError` whose ``code`` the login page turns
 into a message; nothing here knows about users or roles.
 """
 
+import base64
+import hashlib
 import secrets
 import threading
 import time
@@ -28,6 +30,8 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from joserfc import jwt
 from joserfc.errors import (
@@ -156,9 +160,8 @@ def _client(redirect_uri: str) -> OAuth2Session:
         )
         # The assertion's audience is the issuer: what FAPI 2.0 (HelseID)
         # asks for, and what other providers accept at every endpoint.
-        headers = {"kid": settings.OIDC_KEY_ID} if settings.OIDC_KEY_ID else None
         session.register_client_auth_method(
-            PrivateKeyJWT(settings.OIDC_ISSUER, headers=headers)
+            PrivateKeyJWT(settings.OIDC_ISSUER, headers=assertion_headers() or None)
         )
     else:
         session = OAuth2Session(
@@ -169,6 +172,25 @@ def _client(redirect_uri: str) -> OAuth2Session:
         )
     session.timeout = settings.OIDC_TIMEOUT
     return session
+
+
+def assertion_headers() -> dict[str, str]:
+    """The client assertion's key names: ``kid`` (OIDC_KEY_ID) and, when a
+    certificate is given (OIDC_CERTIFICATE_FILE), its SHA-1 and SHA-256
+    thumbprints, ``x5t`` and ``x5t#S256``: Entra ID finds the key by them."""
+    headers = {"kid": settings.OIDC_KEY_ID} if settings.OIDC_KEY_ID else {}
+    if settings.OIDC_CERTIFICATE_FILE:
+        with open(settings.OIDC_CERTIFICATE_FILE, "rb") as pem:
+            der = x509.load_pem_x509_certificate(pem.read()).public_bytes(
+                serialization.Encoding.DER
+            )
+        headers["x5t"] = _b64url(hashlib.sha1(der).digest())  # noqa: S324
+        headers["x5t#S256"] = _b64url(hashlib.sha256(der).digest())
+    return headers
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def authorization_start(*, redirect_uri: str) -> tuple[str, dict]:

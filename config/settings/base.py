@@ -208,6 +208,9 @@ OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
 OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
 OIDC_PRIVATE_KEY_FILE = env.str("OIDC_PRIVATE_KEY_FILE", default="")
 OIDC_KEY_ID = env.str("OIDC_KEY_ID", default="")
+# The key's certificate (PEM), where the provider names keys by thumbprint
+# (Entra ID): its x5t is sent with the client assertion.
+OIDC_CERTIFICATE_FILE = env.str("OIDC_CERTIFICATE_FILE", default="")
 OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
 OIDC_USE_PAR = env.bool("OIDC_USE_PAR", default=False)
 # The claim whose values (a string or a list) grant roles through the map,

@@ -146,3 +146,44 @@ def test_a_misconfigured_provider_or_role_map_fails_the_checks(settings, tmp_pat
     settings.OIDC_ROLE_MAP = {"g1": "Superuser"}
     settings.OIDC_SCOPES = "profile"
     assert ids() == ["core.E103", "core.E104", "core.E105"]
+    settings.OIDC_CERTIFICATE_FILE = str(tmp_path / "missing.crt")
+    assert "core.E106" in ids()
+
+
+def test_the_client_assertion_names_its_key_and_certificate(settings, tmp_path):
+    """Entra ID finds a certificate credential by its thumbprint (x5t)."""
+    import base64
+    import datetime as dt
+    import hashlib
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "tracker")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    path = tmp_path / "tracker.crt"
+    path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    settings.OIDC_KEY_ID = "key-1"
+    assert oidc.assertion_headers() == {"kid": "key-1"}
+
+    settings.OIDC_CERTIFICATE_FILE = str(path)
+    headers = oidc.assertion_headers()
+
+    thumbprint = base64.urlsafe_b64encode(hashlib.sha1(der).digest()).rstrip(b"=")  # noqa: S324
+    assert headers["x5t"] == thumbprint.decode()
+    assert headers["kid"] == "key-1"
+    assert len(headers["x5t#S256"]) == 43

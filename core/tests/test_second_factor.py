@@ -170,3 +170,21 @@ def test_people_signed_in_through_the_provider_are_not_asked_here(db, mfa_requir
     session.save()
 
     assert client.get("/").status_code == 200
+
+
+def test_the_second_factor_comes_before_a_required_password_change(db, mfa_required):
+    user = UserFactory(roles=[Role.SECRETARIAT])
+    device, _codes = enrol_app(signed_in(user))
+    user.password_change_required = True
+    user.save(update_fields=["password_change_required"])
+    client = signed_in(user)
+
+    assert client.get("/")["Location"] == "/login/second-factor/?next=/"
+    assert client.get("/login/second-factor/?next=/").status_code == 200
+    response = client.post(
+        reverse("second_factor_verify"),
+        {"code": code_of(device, steps_ahead=1), "next": "/"},
+    )
+    assert response["Location"] == "/"
+    assert client.get("/")["Location"] == reverse("password_change")
+    assert client.get(reverse("password_change")).status_code == 200

@@ -72,6 +72,7 @@ const provider = new Provider(issuer, {
     client("tracker-expired"),
     client("tracker-secret", {
       token_endpoint_auth_method: "client_secret_basic",
+      token_endpoint_auth_signing_alg: undefined,
       client_secret: process.env.CLIENT_SECRET || "not-used-here-0123456789",
       jwks: undefined,
     }),
