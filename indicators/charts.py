@@ -73,7 +73,6 @@ def indicator_value_chart(data: IndicatorChartData, fmt: NumberFormat) -> ChartV
     figure.update_layout(
         xaxis=_time_axis(data.approved),
         yaxis={"title": {"text": data.unit_label}, "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2},
         height=380,
     )
     return chart_view(

@@ -90,7 +90,7 @@ def test_htmx_a_value_the_service_refuses_is_shown_in_the_form(client, secretari
     response = client.post(enter("PCT"), {"period": "2024", "value": "101"}, **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'class="form-errors" role="alert"' in html
+    assert 'class="ds-error-summary form-errors" role="alert"' in html
     assert "between 0 and 100" in html
     assert "<html" not in html
 
