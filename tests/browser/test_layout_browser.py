@@ -173,3 +173,26 @@ def test_main_pages_fit_desktop_and_phone(
                 axe_check(page, label)
         finally:
             context.close()
+
+
+def test_pages_print_their_content_without_the_controls(browser, live_server, site):
+    context = browser.new_context(base_url=live_server.url, locale="nb-NO")
+    page = _prepared(context.new_page())
+    try:
+        _log_in(page, site["user"], "nb")
+        page.emulate_media(media="print")
+        meeting = site["meeting"].pk
+        for url in [
+            "/",
+            "/goals/M1/",
+            "/indicators/DEMO-M1-1/",
+            f"/meetings/{meeting}/",
+        ]:
+            page.goto(url)
+            _settle(page)
+            assert page.locator("h1").is_visible()
+            for control in (".site-menu", ".header-tools", ".as-of", "main .ds-button"):
+                assert not page.locator(control).first.is_visible(), (url, control)
+            _check_layout(page, f"print-{url}")
+    finally:
+        context.close()
