@@ -7,15 +7,6 @@ from strategy.models import ProgressStatus
 
 register = template.Library()
 LABELS = dict(ProgressStatus.choices)
-# Designsystemet's colour roles for the tags; the icon and the text carry the
-# status too, so colour is never the only carrier.
-TAG_COLORS = {
-    ProgressStatus.TARGET_ACHIEVED: "success",
-    ProgressStatus.SUBSTANTIAL_PROGRESS: "info",
-    ProgressStatus.MODERATE_PROGRESS: "warning",
-    ProgressStatus.LIMITED_PROGRESS: "warning",
-    ProgressStatus.DETERIORATION: "danger",
-}
 
 
 @register.inclusion_tag("_partials/status_badge.html")
@@ -26,7 +17,6 @@ def status_badge(status: str | None):
         "status": status,
         "icon": status_icon(status),
         "label": LABELS.get(status, LABELS[ProgressStatus.NOT_AVAILABLE]),
-        "color": TAG_COLORS.get(status, "neutral"),
     }
 
 
