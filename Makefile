@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint audit lock messages clean
+.PHONY: run test setup lint audit lock messages clean vendor-designsystemet
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -56,6 +56,23 @@ lock:
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l nb -l en --ignore=.venv --ignore=var --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Designsystemet (Digdir, MIT), vendored into static/: `make run` needs no Node.js.
+# Bump the pinned versions here and run `make vendor-designsystemet` (needs npm).
+DS_CSS_VERSION := 1.22.0
+DS_THEME_VERSION := 1.11.0
+DS_DIR := static/vendor/designsystemet
+vendor-designsystemet:
+	rm -rf var/ds-pack && mkdir -p var/ds-pack/css var/ds-pack/theme $(DS_DIR)
+	cd var/ds-pack && npm pack --silent @digdir/designsystemet-css@$(DS_CSS_VERSION) @digdir/designsystemet-theme@$(DS_THEME_VERSION)
+	tar xzf var/ds-pack/digdir-designsystemet-css-$(DS_CSS_VERSION).tgz -C var/ds-pack/css
+	tar xzf var/ds-pack/digdir-designsystemet-theme-$(DS_THEME_VERSION).tgz -C var/ds-pack/theme
+	cp var/ds-pack/css/package/dist/src/index.css $(DS_DIR)/designsystemet.css
+	cp var/ds-pack/css/package/LICENSE $(DS_DIR)/LICENSE-designsystemet-css.txt
+	cp var/ds-pack/theme/package/src/themes/designsystemet.css $(DS_DIR)/theme.css
+	cp var/ds-pack/theme/package/LICENSE $(DS_DIR)/LICENSE-designsystemet-theme.txt
+	printf '@digdir/designsystemet-css %s\n@digdir/designsystemet-theme %s\n' $(DS_CSS_VERSION) $(DS_THEME_VERSION) > $(DS_DIR)/VERSIONS
+	rm -rf var/ds-pack
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

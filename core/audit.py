@@ -6,12 +6,16 @@ the audited ones, newest first, and describes each change as before/after.
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from .models import User
+from .numbers import decimal_text
 
 # Governance data whose every change the council must be able to trace.
 AUDITED_MODELS = (
@@ -84,17 +88,22 @@ def audit_entries(
             .order_by("-history_date")[:limit]
         )
     records.sort(key=lambda record: record.history_date, reverse=True)
-    return [_entry(record) for record in records[:limit]]
+    related: dict = {}  # (model, pk) -> text: each linked row read once
+    return [_entry(record, related) for record in records[:limit]]
 
 
-def _entry(record) -> AuditEntry:
+def _entry(record, related: dict) -> AuditEntry:
     model = record.instance_type
     changes = []
     previous = record.prev_record if record.history_type == "~" else None
     if previous is not None:
         delta = record.diff_against(previous)
         changes = [
-            (str(_field_label(model, c.field)), _text(c.old), _text(c.new))
+            (
+                str(_field_label(model, c.field)),
+                _value_text(model, c.field, c.old, related),
+                _value_text(model, c.field, c.new, related),
+            )
             for c in delta.changes
         ]
     return AuditEntry(
@@ -117,8 +126,41 @@ def _field_label(model, name: str) -> str:
         return name
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value)[:200]
+def _value_text(model, name: str, value, related: dict) -> str:
+    """A stored value as people read it: a choice's label, a number and a time
+    in the language's format, a linked row by its name, never the raw value
+    ("submitted", "1.000000", "2026-12-01 19:32:40+00:00", a user's id)."""
+    if value is None or value == "":
+        return ""
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field removed since the record was made
+        field = None
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))[:200]
+    if field is not None and field.is_relation and field.related_model:
+        return _related_text(field.related_model, value, related)
+    return _plain_text(value)[:200]
+
+
+def _plain_text(value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _related_text(model, pk, related: dict) -> str:
+    key = (model._meta.label, pk)
+    if key not in related:
+        row = model._default_manager.filter(pk=pk).first()
+        related[key] = str(row)[:200] if row is not None else f"#{pk}"
+    return related[key]
 
 
 # The history row's reason column holds this many characters.

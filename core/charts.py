@@ -25,6 +25,16 @@ PALETTE = {
 }
 
 
+LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 1,
+    "yanchor": "bottom",
+    "yref": "paper",
+}
+
+
 class Figure:
     """A Plotly figure as plain data: traces and a layout, as plotly.js reads them.
 
@@ -118,9 +128,14 @@ def chart_view(
     columns: Sequence[str],
     rows: Sequence[Sequence[object]],
 ) -> ChartView:
+    # No title inside the drawing: the page's heading (figcaption) carries
+    # it, wraps on a phone and can never collide with the legend. The legend
+    # sits in one place for every chart, above the plot and left-aligned,
+    # where no axis title is; Plotly widens the top margin to fit its rows.
+    figure.layout.pop("title", None)
     figure.update_layout(
-        title={"text": title},
-        margin={"l": 48, "r": 16, "t": 48, "b": 40},
+        legend=LEGEND,
+        margin={"l": 48, "r": 16, "t": 16, "b": 40, "autoexpand": True},
         font={"family": "system-ui, sans-serif", "size": 13},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",

@@ -14,11 +14,18 @@ from django.utils import translation
 from .models import MeetingSnapshot
 from .pack_view import pack_view
 
+# The text column of an A4 page with 16 mm side margins (pack_pdf.html): 178 mm
+# is 672 CSS pixels, so a chart is drawn as wide as the page has room for.
+CHART_WIDTH_PX = 672
+CHART_HEIGHT_PX = 336
+
 
 def chart_svg(figure_json: str) -> str:
     os.environ.setdefault("BROWSER_PATH", settings.CHROMIUM_PATH)
     figure = pio.from_json(figure_json)
-    svg = pio.to_image(figure, format="svg", width=720, height=360)
+    svg = pio.to_image(
+        figure, format="svg", width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX
+    )
     return svg.decode()
 
 

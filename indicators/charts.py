@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.charts import PALETTE, ChartView, Figure, chart_view
 
@@ -73,7 +74,6 @@ def indicator_value_chart(data: IndicatorChartData, fmt: NumberFormat) -> ChartV
     figure.update_layout(
         xaxis=_time_axis(data.approved),
         yaxis={"title": {"text": data.unit_label}, "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.2},
         height=380,
     )
     return chart_view(
@@ -152,9 +152,13 @@ def value_chart_summary(data: IndicatorChartData, number: NumberFormat) -> str:
     if data.target:
         parts += _projection_sentences(data, data.target, fmt)
     if data.provisional:
-        parts.append(
-            _("%(count)d value(s) await approval.") % {"count": len(data.provisional)}
+        count = len(data.provisional)
+        waiting = ngettext(
+            "%(count)d value awaits approval.",
+            "%(count)d values await approval.",
+            count,
         )
+        parts.append(waiting % {"count": count})
     return " ".join(parts)
 
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.asof import AsOfError, as_of_cutoff, as_of_error_page, as_of_from
@@ -276,11 +277,13 @@ def _decide(request, form) -> bool:
     try:
         if form.cleaned_data["action"] == "approve":
             services.values_approve(value_ids=ids, user=user)
-            messages.success(request, _("%(n)d values approved.") % {"n": len(ids)})
+            done = ngettext("%(n)d value approved.", "%(n)d values approved.", len(ids))
+            messages.success(request, done % {"n": len(ids)})
         else:
             reason = form.cleaned_data["reason"]
             services.values_reject(value_ids=ids, user=user, reason=reason)
-            messages.success(request, _("%(n)d values rejected.") % {"n": len(ids)})
+            done = ngettext("%(n)d value rejected.", "%(n)d values rejected.", len(ids))
+            messages.success(request, done % {"n": len(ids)})
     except services.ValueRejected as exc:
         _errors_to_form(form, exc)
         return False

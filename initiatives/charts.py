@@ -61,7 +61,6 @@ def roadmap_timeline_chart(rows: Sequence, *, today: dt.date) -> ChartView:
             "automargin": True,
             "tickfont": {"size": 10},
         },
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
         height=160 + 16 * max(len(dated), 1),
     )
     undated = len(rows) - len(dated)

@@ -50,7 +50,6 @@ def status_distribution_chart(goals: Sequence[GoalStatusCounts]) -> ChartView:
         barmode="stack",
         yaxis={"autorange": "reversed", "title": {"text": _("Goal")}},
         xaxis={"title": {"text": _("Number of indicators")}, "dtick": 1},
-        legend={"orientation": "h", "y": -0.25},
         height=120 + 48 * max(len(goals), 1),
     )
     statuses = list(ProgressStatus)

@@ -6,12 +6,13 @@ baseline and target, every initiative's priority. The diff is pure.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.models import User
+from core.numbers import NO_NUMBER, decimal_text
 from indicators.models import Indicator
 from indicators.services import indicator_update
 from initiatives.models import Initiative
@@ -50,6 +51,41 @@ def plan_diff(old: dict, new: dict) -> list[PlanChange]:
                 if before.get(field) != after.get(field)
             ]
     return changes
+
+
+PLAN_MODELS = {"indicators": Indicator, "initiatives": Initiative}
+
+
+@dataclass(frozen=True)
+class PlanChangeText:
+    code: str
+    field: str
+    before: str
+    after: str
+
+
+def plan_change_text(change: PlanChange) -> PlanChangeText:
+    """A change as people read it: the field's name ("målverdi", not
+    "target_value") and numbers in the language's format ("95", not
+    "95.000000")."""
+    field = PLAN_MODELS[change.section]._meta.get_field(change.field)
+    return PlanChangeText(
+        code=change.code,
+        field=str(getattr(field, "verbose_name", change.field)),
+        before=_plan_value_text(change.before),
+        after=_plan_value_text(change.after),
+    )
+
+
+def _plan_value_text(value: object) -> str:
+    if value is None or value == "":
+        return NO_NUMBER
+    if isinstance(value, str):
+        try:
+            return decimal_text(Decimal(value))
+        except InvalidOperation:
+            return value
+    return str(value)
 
 
 class PlanAdjustmentError(ValueError):

@@ -10,7 +10,7 @@ from councils.selectors import meeting_last_before
 
 from .charts import GoalStatusCounts, status_distribution_chart
 from .models import PlanVersion
-from .plan import plan_diff
+from .plan import plan_change_text, plan_diff
 from .selectors import goal_page, strategy_dashboard
 
 
@@ -75,7 +75,8 @@ def plan_versions(request):
         for key in ("from", "to")
         if (value := request.GET.get(key)) and value not in by_number
     ]
-    changes = plan_diff(older.content, newer.content) if older and newer else []
+    diff = plan_diff(older.content, newer.content) if older and newer else []
+    changes = [plan_change_text(change) for change in diff]
     ctx = {
         "versions": versions,
         "older": older,

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -250,6 +251,10 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Form widgets and fields render through the project's templates, so that
+# templates/django/forms/ puts them on Designsystemet's classes.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The embedded mode serves static files straight from their sources (no
 # collectstatic), with DEBUG off too; production serves the collected ones.

@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from core.audit import audit_entries
+from core.audit import audit_entries, history_by
 from tests.factories import IndicatorFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,39 @@ def test_access_review_lists_roles_and_last_login(
     client.force_login(administrator)
     html = client.get(reverse("access_review")).content.decode()
     assert "radsmedlem" in html and "Rådsmedlem" in html
+
+
+def test_values_read_as_people_write_them_not_as_stored(secretariat, approver):
+    """The outside test: the audit page showed "submitted → approved",
+    "1.000000", "2026-12-01 19:32:40.243220+00:00" and "godkjent av: 3"."""
+    from decimal import Decimal
+
+    from django.utils import timezone, translation
+
+    from tests.factories import IndicatorValueFactory
+
+    value = IndicatorValueFactory(entered_by=secretariat, value=Decimal("1234.500000"))
+    # An approval as the service records it (core may not import it).
+    value.status, value.approved_by, value.approved_at = (
+        "approved",
+        approver,
+        (timezone.now()),
+    )
+    history_by(value, approver, "approved")
+    value.save()
+    indicator = value.indicator
+    indicator.target_value = Decimal("95.000000")
+    indicator.save()
+    with translation.override("nb"):
+        entries = audit_entries(model_label="indicators.IndicatorValue")
+        target = audit_entries(model_label="indicators.Indicator")[0].changes
+    changes = {field: (before, after) for field, before, after in entries[0].changes}
+    assert changes["status"] == ("Sendt inn", "Godkjent")
+    assert changes["godkjent av"] == ("", approver.get_username())
+    approved_at = changes["godkjent"][1]
+    assert approved_at.startswith(timezone.localdate().strftime("%d.%m.%Y")), (
+        approved_at
+    )
+    assert any(after == "95" for _field, _before, after in target), target
+    shown = repr(entries[0].changes) + repr(target)
+    assert ".000000" not in shown and "submitted" not in shown

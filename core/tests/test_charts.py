@@ -6,8 +6,8 @@ from django.template import Context, Template
 from core.charts import chart_view
 
 
-def make_view(title="Andel <b>&</b> </script>"):
-    figure = go.Figure(go.Scatter(x=[2020, 2021], y=[1.5, 2.5], name="Verdi"))
+def make_view(title="Andel", name="Verdi <b>&</b> </script>"):
+    figure = go.Figure(go.Scatter(x=[2020, 2021], y=[1.5, 2.5], name=name))
     return chart_view(
         figure,
         chart_id="demo-chart",
@@ -18,11 +18,26 @@ def make_view(title="Andel <b>&</b> </script>"):
     )
 
 
-def test_chart_view_carries_the_figure_as_json_with_its_title():
+def test_chart_view_carries_the_figure_as_json_and_its_title_beside_it():
     view = make_view(title="Andel")
     figure = json.loads(view.figure_json)
     assert figure["data"][0]["y"] == [1.5, 2.5]
-    assert figure["layout"]["title"]["text"] == "Andel"
+    # The page's heading is the title: none inside the drawing to collide with.
+    assert view.title == "Andel" and "title" not in figure["layout"]
+
+
+def test_every_legend_sits_above_the_plot_where_no_title_is():
+    """The outside test: the axis title "Antall indikatorer" lay under a
+    legend placed below the plot, and a legend above it under the title."""
+    figure = go.Figure(go.Scatter(x=[1], y=[1]))
+    figure.update_layout(
+        title={"text": "Tittel"}, legend={"orientation": "h", "y": -0.25}
+    )
+    view = chart_view(figure, chart_id="c", title="T", summary="", columns=[], rows=[])
+    layout = json.loads(view.figure_json)["layout"]
+    assert "title" not in layout
+    assert layout["legend"]["y"] >= 1 and layout["legend"]["yanchor"] == "bottom"
+    assert layout["legend"]["xanchor"] == "left"
 
 
 def render(view) -> str:
@@ -43,8 +58,8 @@ def test_figure_json_cannot_break_out_of_its_element():
     html = render(make_view())
     data = html.split('id="demo-chart-data">')[1].split("</script>")[0]
     assert "</script>" not in data and "<b>" not in data
-    title = json.loads(data)["layout"]["title"]["text"]
-    assert title == "Andel &lt;b&gt;&amp;&lt;/b&gt; &lt;/script&gt;"
+    name = json.loads(data)["data"][0]["name"]
+    assert name == "Verdi &lt;b&gt;&amp;&lt;/b&gt; &lt;/script&gt;"
 
 
 def test_text_in_a_figure_is_plain_text_not_markup():
@@ -66,7 +81,7 @@ def test_text_in_a_figure_is_plain_text_not_markup():
     view = chart_view(figure, chart_id="c", title=link, summary="", columns=[], rows=[])
     data = json.loads(view.figure_json)
     assert "<a" not in view.figure_json
-    assert data["layout"]["title"]["text"].startswith("&lt;a href=")
+    assert data["layout"]["yaxis"]["title"]["text"].startswith("&lt;a href=")
     assert data["data"][0]["name"] == data["layout"]["yaxis"]["title"]["text"]
     assert data["data"][0]["hovertemplate"] == "%{customdata}<br>%{y}<extra></extra>"
     assert view.title == link  # the page's own heading is escaped by Django

@@ -28,3 +28,21 @@ def test_htmx_is_served_locally_and_loaded_by_every_page(client):
     page = client.get("/login/").content.decode()
     assert staticfiles_storage.url("vendor/htmx/htmx.min.js") in page
     assert '"allowEval": false' in page
+
+
+def test_designsystemet_is_vendored_with_its_licence_and_loaded_by_every_page(client):
+    for name in ("designsystemet.css", "theme.css"):
+        path = finders.find(f"vendor/designsystemet/{name}")
+        assert path, name
+    for package in ("css", "theme"):
+        licence = finders.find(
+            f"vendor/designsystemet/LICENSE-designsystemet-{package}.txt"
+        )
+        with open(licence, encoding="utf-8") as handle:
+            assert "Permission is hereby granted" in handle.read()
+    page = client.get("/login/").content.decode()
+    theme = staticfiles_storage.url("vendor/designsystemet/theme.css")
+    components = staticfiles_storage.url("vendor/designsystemet/designsystemet.css")
+    app = staticfiles_storage.url("css/app.css")
+    # The project's stylesheet comes last: it only adds what Designsystemet lacks.
+    assert page.index(theme) < page.index(components) < page.index(app)

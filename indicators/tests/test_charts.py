@@ -55,6 +55,8 @@ def test_value_chart_table_and_summary_match_the_figures():
         ["2025", "52,5", "Foreløpig"],
     ]
     assert "40,0" in view.summary and "80,0" in view.summary and "76,0" in view.summary
+    # One waiting value in the singular, not "1 verdi(er)".
+    assert "1 verdi venter på godkjenning." in view.summary
 
 
 def test_value_chart_without_values_says_so():

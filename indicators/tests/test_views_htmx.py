@@ -90,7 +90,7 @@ def test_htmx_a_value_the_service_refuses_is_shown_in_the_form(client, secretari
     response = client.post(enter("PCT"), {"period": "2024", "value": "101"}, **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'class="form-errors" role="alert"' in html
+    assert 'class="ds-error-summary form-errors" role="alert"' in html
     assert "between 0 and 100" in html
     assert "<html" not in html
 
@@ -185,6 +185,22 @@ def test_approvers_bulk_reject_many_with_one_reason(client, secretariat, approve
     for value in values:
         value.refresh_from_db()
         assert value.status == "rejected" and value.rejection_reason == "Wrong source"
+
+
+@pytest.mark.parametrize(
+    "language, singular", [("en", "1 value approved."), ("nb", "1 verdi godkjent.")]
+)
+def test_one_decided_value_is_counted_in_the_singular(
+    client, secretariat, approver, settings, language, singular
+):
+    """The outside test: the queue said "1 verdier godkjent"."""
+    value = IndicatorValueFactory(entered_by=secretariat)
+    client.force_login(approver)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = {"values": [value.pk], "action": "approve"}
+    response = client.post(reverse("indicators:approvals"), data, follow=True)
+    html = response.content.decode()
+    assert singular in html and "1 values" not in html and "1 verdier" not in html
 
 
 def test_a_refused_decision_keeps_the_chosen_values_ticked(

@@ -8,7 +8,13 @@ from django.utils import translation
 from councils.services import agenda_item_add, decision_record
 from indicators.models import IndicatorTargetChange
 from strategy.models import PlanVersion
-from strategy.plan import PlanAdjustmentError, PlanChange, plan_adjust, plan_diff
+from strategy.plan import (
+    PlanAdjustmentError,
+    PlanChange,
+    plan_adjust,
+    plan_change_text,
+    plan_diff,
+)
 from tests.factories import IndicatorFactory, InitiativeFactory, MeetingFactory
 
 
@@ -96,5 +102,22 @@ def test_plan_pages(client, secretariat, council_member, decision):
 
     client.force_login(council_member)
     page = client.get(reverse("strategy:plan")).content.decode()
-    assert "P-2" in page and "55.500000" in page
+    assert "P-2" in page and "55,5" in page and "55.500000" not in page
     assert client.get(reverse("strategy:plan"), {"to": "99"}).status_code == 404
+
+
+def test_a_plan_change_reads_as_people_write_it():
+    """The outside test: the plan diff showed "target_value 90.000000 → 95.000000"."""
+    from django.utils import translation
+
+    change = PlanChange("indicators", "A", "target_value", "90.000000", "1234.5")
+    with translation.override("nb"):
+        text = plan_change_text(change)
+    assert text.field != "target_value" and "_" not in text.field
+    assert text.before == "90" and text.after.replace("\xa0", " ") == "1 234,5"
+    assert (
+        plan_change_text(
+            PlanChange("indicators", "B", "target_year", None, 2030)
+        ).before
+        == "–"
+    )

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.browser.helpers import _prepared, axe_check, log_in_page
 
@@ -83,3 +84,14 @@ def new_page(browser, live_server):
 @pytest.fixture
 def check_accessibility(page):
     return lambda name: axe_check(page, name)
+
+
+@pytest.fixture
+def full_data(transactional_db):
+    """The real strategy and roadmap, the demo indicators, progress computed."""
+    from initiatives.tests.helpers import REAL_FILE
+
+    call_command("load_strategy", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    call_command("import_roadmap", str(REAL_FILE), "--version", "2026-08", verbosity=0)
+    call_command("recompute_progress", verbosity=0)

@@ -3,22 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from core.roles import Role
-from initiatives.tests.helpers import REAL_FILE
 from tests.browser.helpers import log_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def full_data(transactional_db):
-    call_command("load_strategy", verbosity=0)
-    call_command("load_demo", verbosity=0)
-    call_command("import_roadmap", str(REAL_FILE), "--version", "2026-08", verbosity=0)
-    call_command("recompute_progress", verbosity=0)
 
 
 def test_dashboards_render_charts_and_pass_axe(
