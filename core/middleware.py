@@ -111,9 +111,29 @@ class NoStoreMiddleware:
         return response
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """The 503 of a database outage: JSON for the API, a clear page otherwise."""
+    logger.error("Database unavailable")
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body(503, str(SERVICE_UNAVAILABLE)), status=503)
+    else:
+        response = HttpResponse(
+            render_to_string("503.html"), status=503, content_type="text/html"
+        )
+    response["Retry-After"] = "30"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
     """A database outage answers 503 with a clear page, never a stack trace.
 
+    This covers the views; an outage met by a middleware (the session, the
+    user, the second factor) reaches ``core.views.server_error``, which
+    answers the same 503.
     Connections are health-checked before reuse (CONN_HEALTH_CHECKS), so once
     the database is back the next request succeeds without a restart.
     """
@@ -125,21 +145,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
-        logger.error("Database unavailable: %s", exception.__class__.__name__)
-        response: HttpResponse
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                error_body(503, str(SERVICE_UNAVAILABLE)), status=503
-            )
-            response["Retry-After"] = "30"
-            return response
-        response = HttpResponse(
-            render_to_string("503.html"), status=503, content_type="text/html"
-        )
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable(request)
 
 
 SESSION_TOUCHED = "_touched"

@@ -1,3 +1,5 @@
+import sys
+
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
@@ -5,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .api_errors import api_bad_request, api_not_found, api_server_error
-from .middleware import ControlCharacterRefused
+from .middleware import DATABASE_ERRORS, ControlCharacterRefused, database_unavailable
 from .selectors import broker_status, cache_status, database_status
 
 
@@ -46,6 +48,11 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while the exception is being handled: a database
+    # outage met before the view (by a middleware reading the session or the
+    # user) is a 503 like one met by the view.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return defaults.server_error(request)
