@@ -29,7 +29,13 @@ from .models import (
     ValueStatus,
 )
 from .outliers import Jump, unusual_change
-from .parsing import MONTHS_PER_PERIOD, period_label, period_next
+from .parsing import (
+    MONTHS_PER_PERIOD,
+    InputError,
+    period_label,
+    period_next,
+    period_start_of,
+)
 from .snapshots import DEFINITION_FIELDS, definition_histories, official_at
 
 # How long after a period ends its value may still be missing before the
@@ -222,6 +228,32 @@ def pending_value_ids(*, keys: Iterable[ValueKey]) -> dict[ValueKey, int]:
     ).values_list("indicator_id", "period_start", "pk")
     found = {ValueKey(indicator_id, start): pk for indicator_id, start, pk in rows}
     return {key: pk for key, pk in found.items() if key in keys}
+
+
+def report_officials(entries: Iterable[list]) -> dict[int, Decimal]:
+    """Row number → the official value now of that row's indicator and period,
+    for rows of an import report (``[row, indicator, period, …]``) that have one.
+    """
+    codes = {str(entry[1]) for entry in entries}
+    by_code = {i.code: i.pk for i in Indicator.objects.filter(code__in=codes)}
+    keys: dict[int, ValueKey] = {}
+    for entry in entries:
+        try:
+            start = period_start_of(str(entry[2]))
+        except InputError:
+            continue
+        if str(entry[1]) in by_code:
+            keys[entry[0]] = ValueKey(by_code[str(entry[1])], start)
+    heads = value_heads(
+        indicator_ids={key.indicator_id for key in keys.values()},
+        period_starts={key.period_start for key in keys.values()},
+    )
+    found = {}
+    for number, key in keys.items():
+        official = heads.get(key, (None, None))[1]
+        if official is not None:
+            found[number] = official.value
+    return found
 
 
 # --- Per-indicator period table ----------------------------------------------
