@@ -329,7 +329,26 @@ def indicator_periods(
             row.official = value
         elif value.superseded_at is None and value.status in PENDING:
             row.pending = row.pending or value
+    _rejections_attach([v for row in rows.values() for v in row.history])
     return PeriodTable(list(rows.values()), len(starts))
+
+
+def _rejections_attach(values: list[IndicatorValue]) -> None:
+    """Set ``rejected_by`` and ``rejected_at`` on the rejected values, from
+    the history row their rejection wrote (the value keeps only the reason)."""
+    rejected = {v.pk: v for v in values if v.status == ValueStatus.REJECTED}
+    if not rejected:
+        return
+    records = (
+        IndicatorValue.history.filter(
+            id__in=list(rejected), history_change_reason="rejected"
+        )
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        value = rejected[record.id]
+        value.rejected_by, value.rejected_at = record.history_user, record.history_date
 
 
 def _period_range(
