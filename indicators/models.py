@@ -417,6 +417,10 @@ class IndicatorValue(models.Model):
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # Who rejected a rejected revision, and when: read from its history by
+    # selectors.indicator_periods (the row keeps only the reason).
+    rejected_by: models.Model | None = None
+    rejected_at: dt.datetime | None = None
 
     class Meta:
         verbose_name = _("indicator value")
