@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.asof import AsOfError, as_of_error_page, as_of_from
+from core.htmx import is_htmx
 from core.roles import DASHBOARD_READERS, EDITORS, role_required
 from notifications.tasks import pack_frozen_task
 from strategy.plan import PlanAdjustmentError, plan_adjust
@@ -306,6 +307,11 @@ def meeting_pack_pdf(request, snapshot_pk):
         services.meeting_pack_pdf_request(snapshot=snapshot)
         return redirect("councils:pack_pdf", snapshot_pk=snapshot.pk)
     pdf = MeetingPackPdf.objects.filter(snapshot=snapshot).first()
+    if is_htmx(request):
+        # The status page asks every few seconds while the PDF is made; a
+        # ready PDF is offered as a link (htmx would not save a download).
+        ctx = {"snapshot": snapshot, "pdf": pdf}
+        return render(request, "councils/_pack_pdf_status.html", ctx)
     if pdf is not None and pdf.status == PackPdfStatus.READY:
         response = HttpResponse(bytes(pdf.pdf), content_type="application/pdf")
         name = f"motepakke-{snapshot.meeting.date:%Y-%m-%d}-{snapshot.pk}.pdf"

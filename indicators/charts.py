@@ -35,6 +35,9 @@ class IndicatorChartData:
     # Where the projection meets the natural limit, when it would pass it.
     limit_reached: ChartPoint | None = None
     projection_out_of_range: bool = False
+    # How many values wait for approval: corrections of a period that has an
+    # official value too, which are not drawn (None: as many as are drawn).
+    waiting: int | None = None
 
 
 def _time_axis(points: Sequence[ChartPoint]) -> dict:
@@ -151,8 +154,8 @@ def value_chart_summary(data: IndicatorChartData, number: NumberFormat) -> str:
         )
     if data.target:
         parts += _projection_sentences(data, data.target, fmt)
-    if data.provisional:
-        count = len(data.provisional)
+    count = len(data.provisional) if data.waiting is None else data.waiting
+    if count:
         waiting = ngettext(
             "%(count)d value awaits approval.",
             "%(count)d values await approval.",

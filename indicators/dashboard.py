@@ -39,10 +39,10 @@ def indicator_dashboard(
         indicator.pk, []
     )
     # Values waiting for approval are today's: a past day's chart has none.
+    waiting = _provisional_points(indicator) if as_of is None else []
+    # Drawn only where no official value is: a correction is counted, not drawn.
     provisional = [
-        (t, v)
-        for t, v in (_provisional_points(indicator) if as_of is None else [])
-        if not any(abs(t - ot) < 1e-9 for ot, _ in official)
+        (t, v) for t, v in waiting if not any(abs(t - ot) < 1e-9 for ot, _ in official)
     ]
     data = chart_data(
         code=indicator.code,
@@ -51,6 +51,7 @@ def indicator_dashboard(
         official=official,
         provisional=provisional,
         components=components,
+        waiting=len(waiting),
     )
     pace = None
     required = components.get("required_annual_growth")
@@ -82,6 +83,7 @@ def chart_data(
     official: list,
     provisional: list,
     components: Components,
+    waiting: int | None = None,
 ) -> IndicatorChartData:
     """Chart input from a series and a snapshot's components (live or frozen)."""
     return IndicatorChartData(
@@ -98,6 +100,7 @@ def chart_data(
         limit_reached=_limit_reached(components),
         projection_out_of_range="projected_value_at_target"
         in (components.get("out_of_range") or []),
+        waiting=waiting,
     )
 
 
@@ -122,7 +125,9 @@ def _point(time, value) -> ChartPoint | None:
 def _provisional_points(indicator: Indicator) -> list[tuple[float, float]]:
     """Submitted values waiting for approval: shown, marked, never official."""
     rows = (
-        indicator.values.filter(status=ValueStatus.SUBMITTED)
+        indicator.values.filter(
+            status=ValueStatus.SUBMITTED, superseded_at__isnull=True
+        )
         .order_by()  # sorted below; the model's ordering would join two tables
         .values_list("period_start", "value")
     )

@@ -41,6 +41,8 @@ class Unit(models.TextChoices):
 
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+BASELINE_NEEDS_YEAR = _("A baseline value needs the year it was measured.")
+BASELINE_AFTER_TARGET = _("The baseline year cannot be after the target year.")
 CODE_TAKEN = _(
     "Another indicator has this code (codes that differ only in upper and lower "
     "case count as the same)."
@@ -165,32 +167,42 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(direction__in=Direction.values),
                 name="indicator_direction_valid",
+                violation_error_message=_("Choose a direction from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(frequency__in=Frequency.values),
                 name="indicator_frequency_valid",
+                violation_error_message=_("Choose a frequency from the list."),
             ),
             models.CheckConstraint(
-                condition=Q(unit__in=Unit.values), name="indicator_unit_valid"
+                condition=Q(unit__in=Unit.values),
+                name="indicator_unit_valid",
+                violation_error_message=_("Choose a unit from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(baseline_value__isnull=True)
                 | Q(baseline_year__isnull=False),
                 name="indicator_baseline_has_year",
+                violation_error_message=BASELINE_NEEDS_YEAR,
             ),
             models.CheckConstraint(
                 condition=Q(baseline_year__isnull=True)
                 | Q(baseline_year__lte=F("target_year")),
                 name="indicator_baseline_not_after_target",
+                violation_error_message=BASELINE_AFTER_TARGET,
             ),
             models.CheckConstraint(
                 condition=Q(target_year__gte=2000, target_year__lte=2100),
                 name="indicator_target_year_range",
+                violation_error_message=_(
+                    "The target year must lie between 2000 and 2100."
+                ),
             ),
             # core.codes: a code that breaks page addresses cannot be stored.
             models.CheckConstraint(
                 condition=Q(code__regex=CODE_REGEX) & ~Q(code__contains=".."),
                 name="indicator_code_valid",
+                violation_error_message=CODE_HELP,
             ),
             # DEMO-M1-1 and demo-m1-1 would be one indicator to a reader.
             models.UniqueConstraint(
@@ -213,6 +225,16 @@ class Indicator(models.Model):
         taken = Indicator.objects.filter(code__iexact=self.code).exclude(pk=self.pk)
         if self.code and taken.exists():
             raise ValidationError({"code": CODE_TAKEN})
+        # The constraints say the same, but next to no field (and a field
+        # with an error here is left out of their check, so it shows once).
+        if self.baseline_value is not None and self.baseline_year is None:
+            raise ValidationError({"baseline_year": BASELINE_NEEDS_YEAR})
+        if (
+            self.baseline_year is not None
+            and self.target_year is not None
+            and self.baseline_year > self.target_year
+        ):
+            raise ValidationError({"baseline_year": BASELINE_AFTER_TARGET})
         if self.target_beyond_limit:
             raise ValidationError(
                 {
@@ -395,6 +417,10 @@ class IndicatorValue(models.Model):
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # Who rejected a rejected revision, and when: read from its history by
+    # selectors.indicator_periods (the row keeps only the reason).
+    rejected_by: models.Model | None = None
+    rejected_at: dt.datetime | None = None
 
     class Meta:
         verbose_name = _("indicator value")

@@ -121,6 +121,12 @@ def period_parse(label: str, *, frequency: str, today: dt.date) -> dt.date:
     return start
 
 
+def period_start_of(label: str) -> dt.date:
+    """The first day of the period a label names, of whatever granularity."""
+    text = str(label).strip()
+    return (_period_canonical(text) or _period_match(text))[0]
+
+
 def _period_canonical(text: str) -> tuple[dt.date, str] | None:
     """``2024``, ``2024-06``, ``2024-Q3`` within range, fast; else None."""
     year = text[:4]

@@ -29,7 +29,13 @@ from .models import (
     ValueStatus,
 )
 from .outliers import Jump, unusual_change
-from .parsing import MONTHS_PER_PERIOD, period_label, period_next
+from .parsing import (
+    MONTHS_PER_PERIOD,
+    InputError,
+    period_label,
+    period_next,
+    period_start_of,
+)
 from .snapshots import DEFINITION_FIELDS, definition_histories, official_at
 
 # How long after a period ends its value may still be missing before the
@@ -224,6 +230,32 @@ def pending_value_ids(*, keys: Iterable[ValueKey]) -> dict[ValueKey, int]:
     return {key: pk for key, pk in found.items() if key in keys}
 
 
+def report_officials(entries: Iterable[list]) -> dict[int, Decimal]:
+    """Row number → the official value now of that row's indicator and period,
+    for rows of an import report (``[row, indicator, period, …]``) that have one.
+    """
+    codes = {str(entry[1]) for entry in entries}
+    by_code = {i.code: i.pk for i in Indicator.objects.filter(code__in=codes)}
+    keys: dict[int, ValueKey] = {}
+    for entry in entries:
+        try:
+            start = period_start_of(str(entry[2]))
+        except InputError:
+            continue
+        if str(entry[1]) in by_code:
+            keys[entry[0]] = ValueKey(by_code[str(entry[1])], start)
+    heads = value_heads(
+        indicator_ids={key.indicator_id for key in keys.values()},
+        period_starts={key.period_start for key in keys.values()},
+    )
+    found = {}
+    for number, key in keys.items():
+        official = heads.get(key, (None, None))[1]
+        if official is not None:
+            found[number] = official.value
+    return found
+
+
 # --- Per-indicator period table ----------------------------------------------
 
 
@@ -297,7 +329,26 @@ def indicator_periods(
             row.official = value
         elif value.superseded_at is None and value.status in PENDING:
             row.pending = row.pending or value
+    _rejections_attach([v for row in rows.values() for v in row.history])
     return PeriodTable(list(rows.values()), len(starts))
+
+
+def _rejections_attach(values: list[IndicatorValue]) -> None:
+    """Set ``rejected_by`` and ``rejected_at`` on the rejected values, from
+    the history row their rejection wrote (the value keeps only the reason)."""
+    rejected = {v.pk: v for v in values if v.status == ValueStatus.REJECTED}
+    if not rejected:
+        return
+    records = (
+        IndicatorValue.history.filter(
+            id__in=list(rejected), history_change_reason="rejected"
+        )
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        value = rejected[record.id]
+        value.rejected_by, value.rejected_at = record.history_user, record.history_date
 
 
 def _period_range(

@@ -317,7 +317,9 @@ def import_detail(request, pk):
     errors_only = request.GET.get("errors") == "1"
     rows = list(report_rows(job, errors_only=errors_only))
     page = Paginator(rows, REPORT_PAGE).get_page(request.GET.get("page"))
-    ctx = {"job": job, "page": page, "errors_only": errors_only}
+    officials = selectors.report_officials(page.object_list)
+    shown = [(row, officials.get(row[0])) for row in page.object_list]
+    ctx = {"job": job, "page": page, "rows": shown, "errors_only": errors_only}
     return render(request, "indicators/import_detail.html", ctx)
 
 

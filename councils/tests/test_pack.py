@@ -96,3 +96,49 @@ def test_pdf_status_page_before_the_pdf_exists(
     client.force_login(council_member)
     response = client.get(reverse("councils:pack_pdf", args=[snapshot.pk]))
     assert response.status_code == 202
+
+
+# --- The PDF: a notice while it is made ----------------------------------------
+
+
+def test_the_pdf_status_page_polls_while_the_pdf_is_made(
+    client, council_member, meeting_with_items, secretariat
+):
+    from councils.models import MeetingPackPdf
+
+    meeting, _indicator = meeting_with_items
+    snapshot = meeting_pack_freeze(meeting=meeting, user=secretariat)
+    pdf = MeetingPackPdf.objects.create(snapshot=snapshot, status="pending")
+    client.force_login(council_member)
+    client.cookies["django_language"] = "nb"
+    url = reverse("councils:pack_pdf", args=[snapshot.pk])
+    html = client.get(url).content.decode()
+    assert 'role="status"' in html and "<progress" in html
+    assert f'hx-get="{url}" hx-trigger="every 2s"' in html
+    assert "PDF-en lages" in html
+
+    # Polled once ready: a link to download it, and no more polling.
+    pdf.status, pdf.pdf = "ready", b"%PDF-1.7"
+    pdf.save()
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert fragment.status_code == 200 and fragment["Content-Type"].startswith(
+        "text/html"
+    )
+    assert f'href="{url}" download' in text and "hx-trigger" not in text
+    # Without htmx the same address gives the PDF itself.
+    assert client.get(url)["Content-Type"] == "application/pdf"
+
+
+def test_the_pack_page_shows_a_notice_while_the_pdf_is_requested(
+    client, council_member, meeting_with_items, secretariat
+):
+    meeting, _indicator = meeting_with_items
+    snapshot = meeting_pack_freeze(meeting=meeting, user=secretariat)
+    client.force_login(council_member)
+    client.cookies["django_language"] = "nb"
+    html = client.get(reverse("councils:pack", args=[meeting.pk])).content.decode()
+    url = reverse("councils:pack_pdf", args=[snapshot.pk])
+    assert f'hx-post="{url}" hx-target="#pack-pdf-slot"' in html
+    slot = html[html.index('<div id="pack-pdf-slot"') :]
+    assert 'role="status"' in slot[:100] and "PDF-en lages" in slot[:400]

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -26,6 +27,19 @@ def value_display(value):
         if not value.is_finite():
             return str(value)
     return decimal_text(value)
+
+
+# The canonical decimal text an import report keeps of a parsed value ("78.9").
+_CANONICAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+@register.filter
+def report_value(text):
+    """A value cell of an import report: parsed values (canonical "78.9") in
+    the language's format, anything else (a cell that did not parse) as typed."""
+    if isinstance(text, str) and _CANONICAL.fullmatch(text):
+        return decimal_text(Decimal(text))
+    return text
 
 
 @register.filter

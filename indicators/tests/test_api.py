@@ -176,7 +176,9 @@ def test_secretariat_defines_an_indicator(real_strategy, secretariat):
         ({"code": "=1+1"}, "code"),
         ({"code": "ＤＥＭＯ-M1-1"}, "code"),
         ({"code": "M3\u200bNEW"}, "code"),
-        ({"baseline_value": "10", "baseline_year": None}, "non_field_errors"),
+        # Next to the field a person corrects, in words, not a constraint name.
+        ({"baseline_value": "10", "baseline_year": None}, "baseline_year"),
+        ({"baseline_year": 2031, "target_year": 2030}, "baseline_year"),
     ],
 )
 def test_invalid_indicator_is_400_with_the_field(
@@ -186,6 +188,7 @@ def test_invalid_indicator_is_400_with_the_field(
     response = push(session(secretariat), f"{API}/indicators/", body)
     details = assert_error(response, 400, "invalid")["details"]
     assert field in details, details
+    assert "indicator_" not in str(details)
     assert not Indicator.objects.filter(code="M3-NEW").exists()
 
 

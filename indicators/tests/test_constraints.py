@@ -96,3 +96,34 @@ def test_indicator_baseline_not_after_target():
 
 def test_indicator_target_year_defaults_to_2030():
     assert IndicatorFactory().target_year == 2030
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"baseline_year": 2031, "target_year": 2030}, "baseline_year", "after"),
+        ({"baseline_value": Decimal("10"), "baseline_year": None}, "baseline_year", ""),
+    ],
+)
+def test_a_broken_indicator_rule_is_told_in_plain_words(fields, field, words):
+    # What a form (ours or the admin's) shows: the model's validation, which
+    # checks the constraints too; their names never reach a person.
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    indicator = IndicatorFactory.build(**fields)
+    for language in ("nb", "en"):
+        with translation.override(language), pytest.raises(ValidationError) as caught:
+            indicator.full_clean(exclude=["goal", "owner"])
+        text = " ".join(str(m) for ms in caught.value.message_dict.values() for m in ms)
+        assert "indicator_" not in text
+        assert field in caught.value.message_dict
+    with translation.override("en"):
+        assert words in " ".join(caught.value.message_dict[field])
+
+
+def test_every_indicator_rule_has_a_message_of_its_own():
+    from indicators.models import Indicator
+
+    for constraint in Indicator._meta.constraints:
+        assert constraint.name not in str(constraint.get_violation_error_message())

@@ -77,3 +77,18 @@ def test_indicator_page_bad_as_of_is_400(client, council_member, indicator):
         reverse("indicators:detail", args=["DASH-1"]), {"as_of": "2024-02-30"}
     )
     assert response.status_code == 400
+
+
+def test_every_value_waiting_is_counted_a_correction_too(indicator):
+    """Two wait: 2025 (drawn as provisional) and a correction of 2024, which
+    has an official value (counted, not drawn over it)."""
+    from django.utils import translation
+
+    from indicators.dashboard import indicator_dashboard
+
+    IndicatorValueFactory(
+        indicator=indicator, period_start=dt.date(2024, 1, 1), value=Decimal("53")
+    )
+    with translation.override("nb"):
+        summary = indicator_dashboard(indicator=indicator).value_chart.summary
+    assert "2 verdier venter på godkjenning." in summary

@@ -577,3 +577,50 @@ def test_a_requested_commit_starts_its_deliveries_afresh(indicators, secretariat
     job = run_import(b"indicator;period;value\nA;2023;5\n", secretariat)
     assert job.status == ImportStatus.COMMITTED
     assert job.deliveries == 0  # counted by the tasks, reset by the request
+
+
+# --- The preview table ---------------------------------------------------------
+
+
+def preview_html(client, user, content, name="values.csv", language="nb") -> str:
+    job = value_import_create(user=user, filename=name, content=content)
+    import_check(job_id=job.pk)
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client.get(job.get_absolute_url()).content.decode()
+
+
+def test_the_preview_shows_the_official_value_and_keeps_the_decimal_comma(
+    client, indicators, secretariat
+):
+    IndicatorValueFactory(
+        indicator=indicators["A"],
+        period_start=timezone.datetime(2023, 1, 1).date(),
+        value=Decimal("64.5"),
+        status="approved",
+        approved_at=timezone.now(),
+    )
+    # 2023 is a revision without a comment: refused, its value still "78,9".
+    html = preview_html(client, secretariat, b"indicator;period;value\nA;2023;78,9\n")
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert "78,9" in row and "78.9" not in row
+    assert "64,5" in row  # the official value now, next to the one refused
+    assert '<span class="ds-tag outcome-tag badge-warn">feil</span>' in row
+    assert '<td class="nowrap">A</td>' in row  # a code never wraps
+
+
+def test_the_preview_shows_no_official_value_for_a_new_period(
+    client, indicators, secretariat
+):
+    html = preview_html(client, secretariat, b"indicator;period;value\nB;2022;7\n")
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert '<td class="nowrap">–</td>' in row
+    assert "outcome-tag-new" in row
+
+
+def test_the_preview_says_a_false_xlsx_is_not_an_excel_file(
+    client, indicators, secretariat
+):
+    content = b"indicator;period;value\nA;2023;5\n"
+    html = preview_html(client, secretariat, content, "v.xlsx", language="en")
+    assert "not an Excel file" in html and "no data rows" not in html

@@ -446,3 +446,24 @@ def test_nav_links_follow_the_role(client, council_member, approver):
     client.force_login(approver)
     html = client.get(reverse("indicators:list")).content.decode()
     assert f'href="{reverse("indicators:approvals")}"' in html
+
+
+def test_a_rejected_revision_shows_who_rejected_it_and_when(
+    client, indicator, secretariat, approver
+):
+    from indicators.models import ValueInput
+    from indicators.services import values_record, values_reject
+
+    values_record(
+        items=[ValueInput(indicator, dt.date(2024, 1, 1), Decimal("7"))],
+        user=secretariat,
+        source="form",
+    )
+    value = IndicatorValue.objects.get()
+    values_reject(value_ids=[value.pk], user=approver, reason="feil kilde")
+    rejected_at = IndicatorValue.history.get(history_change_reason="rejected")
+    client.force_login(secretariat)
+    client.cookies["django_language"] = "nb"
+    html = client.get(detail()).content.decode()
+    when = timezone.localtime(rejected_at.history_date).strftime("%d.%m.%Y %H:%M")
+    assert f"<td>Avvist: {approver}, {when}</td>" in html

@@ -3,6 +3,7 @@ reads it and downloads the PDF."""
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from core.roles import Role
 from tests.browser.helpers import axe_check, log_in_page
@@ -55,6 +56,35 @@ def test_meeting_pack_from_preparation_to_pdf(
     assert reader.get_by_text("Status for initiativ").count()
     assert reader.locator("code").first.inner_text() == content_hash
     axe_check(reader, "council-pack")
-    with reader.expect_download(timeout=120_000) as download_info:
-        reader.locator("form[action$='/pdf/'] button").click()
+    # While the PDF is made (in the request here: the tests' Celery is eager,
+    # as is `make run` without a broker) a notice says so; then a link.
+    reader.locator("form[action$='/pdf/'] button").click()
+    reader.locator(".pack-pdf-making").wait_for(state="visible", timeout=5_000)
+    assert "PDF-en lages" in reader.locator("#pack-pdf-slot").inner_text()
+    link = reader.get_by_role("link", name="Last ned PDF-en")
+    link.wait_for(timeout=120_000)
+    axe_check(reader, "council-pack-pdf-ready")
+    with reader.expect_download(timeout=30_000) as download_info:
+        link.click()
     assert download_info.value.suggested_filename.endswith(".pdf")
+
+
+def test_the_pdf_status_page_updates_itself_when_the_pdf_is_ready(
+    page, log_in, meeting_with_items, secretariat
+):
+    from councils.models import MeetingPackPdf
+    from councils.services import meeting_pack_freeze
+
+    meeting, _indicator = meeting_with_items
+    snapshot = meeting_pack_freeze(meeting=meeting, user=secretariat)
+    pdf = MeetingPackPdf.objects.create(snapshot=snapshot, status="pending")
+    log_in(Role.COUNCIL_MEMBER)
+    page.goto(reverse("councils:pack_pdf", args=[snapshot.pk]))
+    status = page.get_by_role("status")
+    assert "PDF-en lages" in status.inner_text()
+    axe_check(page, "council-pack-pdf-making")
+    # The worker finishes; the page shows the link without a reload.
+    pdf.status, pdf.pdf = "ready", b"%PDF-1.7\n"
+    pdf.save()
+    page.get_by_role("link", name="Last ned PDF-en").wait_for(timeout=10_000)
+    assert "PDF-en er klar" in page.get_by_role("status").inner_text()
