@@ -122,8 +122,9 @@ _PARENT_TEXTS = (
     "initiative__sources",
     "initiative__description_nb",
     "initiative__sub_goal__sources",
-    "initiative__sub_goal__title_nb",
-    "initiative__sub_goal__title_en",
+    "initiative__sub_goal__goal__sources",
+    "initiative__sub_goal__goal__description_nb",
+    "initiative__sub_goal__goal__description_en",
 )
 
 
@@ -147,9 +148,10 @@ def delivery_rows(
     """
     source = Delivery.objects if as_of is None else _deliveries_as_of(as_of)
     deliveries = (
-        source.select_related("initiative__sub_goal")
-        # The rows name their initiative and sub-goal; their sources (JSON) and
-        # texts would be decoded for every row for nothing.
+        source.select_related("initiative__sub_goal__goal")
+        # The rows name their initiative, sub-goal and goal (the sections'
+        # headings); their sources (JSON) and descriptions would be decoded
+        # for every row for nothing.
         .defer(*_PARENT_TEXTS)
         .order_by(
             "initiative__sub_goal__goal__order",
