@@ -220,6 +220,26 @@ def test_roadmap_filters_and_overview(client, council_member, imported_roadmap):
     assert 'id="chart-roadmap"' in html and "<html" not in html
 
 
+def test_deliveries_are_grouped_by_goal_and_sub_goal_in_one_table_layout(
+    client, council_member, imported_roadmap
+):
+    client.force_login(council_member)
+    html = deliveries(client).content.decode()
+    goals = html.count('<details class="ds-details roadmap-goal"')
+    assert goals == 5  # every goal of the real strategy has deliveries
+    assert html.count('class="ds-details roadmap-sub-goal"') > goals
+    assert " open>" not in html  # all closed: the page starts short
+    tables = html.count('<table class="ds-table deliveries roadmap-table"')
+    assert tables > 20
+    # Every table the same columns, by one shared colgroup.
+    assert html.count('<colgroup><col class="c-delivery">') == tables
+    # A goal chosen in the filters opens its section.
+    one = deliveries(client, {"goal": "M5"}).content.decode()
+    assert one.count('class="ds-details roadmap-goal" id="g-M5" open>') == 1
+    # The table alternative of the overview chart is there too.
+    assert 'class="chart-table"' in html
+
+
 def test_roadmap_refuses_unknown_filter_values(client, council_member, real_strategy):
     client.force_login(council_member)
     for params in ({"goal": "M9"}, {"step": "7"}, {"planning_status": "Kanskje"}):
