@@ -193,6 +193,54 @@ def _delivery_row(
     return DeliveryRow(delivery=delivery, span=span, is_late=late)
 
 
+@dataclass(frozen=True)
+class DeliveryGroup:
+    """A goal, sub-goal or initiative (``grouper``) with its rows or parts."""
+
+    grouper: object
+    count: int
+    parts: list
+
+
+def _grouped(items: list, key) -> list[tuple[object, list]]:
+    """Consecutive items with the same key, as (key, items): rows come sorted."""
+    groups: list[tuple[object, list]] = []
+    for item in items:
+        value = key(item)
+        if groups and groups[-1][0] == value:
+            groups[-1][1].append(item)
+        else:
+            groups.append((value, [item]))
+    return groups
+
+
+def delivery_sections(rows: list[DeliveryRow]) -> list[DeliveryGroup]:
+    """The rows by goal, then sub-goal, then initiative (the roadmap's sections).
+
+    Grouped here once rather than by three nested ``{% regroup %}`` tags,
+    which looked the same chain of attributes up for every row at each level.
+    """
+
+    def initiatives(rows: list) -> list[DeliveryGroup]:
+        return [
+            DeliveryGroup(initiative, len(part), part)
+            for initiative, part in _grouped(rows, lambda r: r.delivery.initiative)
+        ]
+
+    def sub_goals(rows: list) -> list[DeliveryGroup]:
+        return [
+            DeliveryGroup(sub_goal, len(part), initiatives(part))
+            for sub_goal, part in _grouped(
+                rows, lambda r: r.delivery.initiative.sub_goal
+            )
+        ]
+
+    return [
+        DeliveryGroup(goal, len(part), sub_goals(part))
+        for goal, part in _grouped(rows, lambda r: r.delivery.initiative.sub_goal.goal)
+    ]
+
+
 def roadmap_imports(*, as_of: dt.date | None = None) -> list[RoadmapImport]:
     """The committed imports, newest first, with how many deliveries each touched.
 

@@ -89,6 +89,7 @@ def roadmap_deliveries(request):
             step=data.get("step"),
         )
         ctx["deliveries"] = rows
+        ctx["sections"] = selectors.delivery_sections(rows)
         ctx["overview"] = roadmap_overview_chart(rows, today=ctx["as_of"])
     template = "_roadmap_deliveries" if is_htmx(request) else "roadmap_deliveries"
     response = render(request, f"initiatives/{template}.html", ctx)
