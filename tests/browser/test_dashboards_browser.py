@@ -135,7 +135,8 @@ def test_the_roadmap_shows_an_overview_then_closed_sections_with_one_table_layou
     sections.first.locator("> summary").click()
     first_sub_goal = sections.first.locator("details.roadmap-sub-goal").first
     first_sub_goal.locator("> summary").click()
-    assert first_sub_goal.locator("table.roadmap-table").first.is_visible()
+    # Opened by a click (Designsystemet animates the opening).
+    first_sub_goal.locator("table.roadmap-table").first.wait_for(state="visible")
 
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     tables = page.evaluate(COLUMNS_JS)
