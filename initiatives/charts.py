@@ -89,6 +89,9 @@ def roadmap_overview_chart(rows: Sequence, *, today: dt.date) -> ChartView:
         "tickformat": "%Y",
         "ticklabelmode": "period",
         "showgrid": True,
+        # Upright and small enough for nine years on a phone.
+        "tickangle": 0,
+        "tickfont": {"size": 11},
         "fixedrange": True,
     }
     # The same years over the plot: an invisible point draws the top axis.
