@@ -3,11 +3,12 @@
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.utils.translation import gettext as _
 
 from core.charts import PALETTE, ChartView, Figure, chart_view
+from strategy.models import Goal
 
 from .rules import VALUE_CHAIN
 
@@ -46,7 +47,9 @@ def _phase_name(step: int | None) -> str:
     return VALUE_CHAIN[step - 1] if step else _("Phase not given")
 
 
-def roadmap_overview_chart(rows: Sequence, *, today: dt.date) -> ChartView:
+def roadmap_overview_chart(
+    rows: Sequence, *, today: dt.date, goals: Mapping[int, Goal]
+) -> ChartView:
     """How many deliveries each goal has due per year, by value-chain phase.
 
     One row per goal and phase (a combined phase counts at its last step), a
@@ -54,18 +57,18 @@ def roadmap_overview_chart(rows: Sequence, *, today: dt.date) -> ChartView:
     the top and the bottom. Built from the rows the tables show: no queries.
     """
     counts: Counter[tuple[str, int | None, int]] = Counter()
-    goals: list[str] = []  # in the rows' order (the strategy's)
+    codes: list[str] = []  # in the rows' order (the strategy's)
     for row in rows:
-        goal = row.delivery.initiative.sub_goal.goal.code
-        if goal not in goals:
-            goals.append(goal)
+        goal = goals[row.delivery.initiative.sub_goal.goal_id].code
+        if goal not in codes:
+            codes.append(goal)
         year = _year(row)
         if year is not None:
             counts[(goal, _step(row), year)] += 1
     steps = [*range(1, len(VALUE_CHAIN) + 1), None]
     order = {
         (goal, step): (g, steps.index(step))
-        for g, goal in enumerate(goals)
+        for g, goal in enumerate(codes)
         for step in steps
     }
     keys = sorted({(goal, step) for goal, step, _year in counts}, key=order.__getitem__)

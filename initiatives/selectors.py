@@ -6,7 +6,9 @@ phase placement and the warning rules are the pure functions of ``rules``.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -17,7 +19,7 @@ from core.asof import as_of_cutoff
 from core.models import User
 from core.templatetags.days import day
 from indicators.models import Indicator, ProgressSnapshot
-from strategy.models import ProgressStatus
+from strategy.models import Goal, ProgressStatus
 
 from .models import (
     Delivery,
@@ -122,9 +124,6 @@ _PARENT_TEXTS = (
     "initiative__sources",
     "initiative__description_nb",
     "initiative__sub_goal__sources",
-    "initiative__sub_goal__goal__sources",
-    "initiative__sub_goal__goal__description_nb",
-    "initiative__sub_goal__goal__description_en",
 )
 
 
@@ -148,10 +147,10 @@ def delivery_rows(
     """
     source = Delivery.objects if as_of is None else _deliveries_as_of(as_of)
     deliveries = (
-        source.select_related("initiative__sub_goal__goal")
-        # The rows name their initiative, sub-goal and goal (the sections'
-        # headings); their sources (JSON) and descriptions would be decoded
-        # for every row for nothing.
+        source.select_related("initiative__sub_goal")
+        # The rows name their initiative and sub-goal (the sections' headings;
+        # the goals come from the page's goal list); their sources (JSON) and
+        # descriptions would be decoded for every row for nothing.
         .defer(*_PARENT_TEXTS)
         .order_by(
             "initiative__sub_goal__goal__order",
@@ -202,9 +201,12 @@ class DeliveryGroup:
     parts: list
 
 
-def _grouped(items: list, key) -> list[tuple[object, list]]:
+K = TypeVar("K")
+
+
+def _grouped(items: list, key: Callable[..., K]) -> list[tuple[K, list]]:
     """Consecutive items with the same key, as (key, items): rows come sorted."""
-    groups: list[tuple[object, list]] = []
+    groups: list[tuple[K, list]] = []
     for item in items:
         value = key(item)
         if groups and groups[-1][0] == value:
@@ -214,7 +216,9 @@ def _grouped(items: list, key) -> list[tuple[object, list]]:
     return groups
 
 
-def delivery_sections(rows: list[DeliveryRow]) -> list[DeliveryGroup]:
+def delivery_sections(
+    rows: list[DeliveryRow], goals: Mapping[int, Goal]
+) -> list[DeliveryGroup]:
     """The rows by goal, then sub-goal, then initiative (the roadmap's sections).
 
     Grouped here once rather than by three nested ``{% regroup %}`` tags,
@@ -236,8 +240,10 @@ def delivery_sections(rows: list[DeliveryRow]) -> list[DeliveryGroup]:
         ]
 
     return [
-        DeliveryGroup(goal, len(part), sub_goals(part))
-        for goal, part in _grouped(rows, lambda r: r.delivery.initiative.sub_goal.goal)
+        DeliveryGroup(goals[goal_id], len(part), sub_goals(part))
+        for goal_id, part in _grouped(
+            rows, lambda r: r.delivery.initiative.sub_goal.goal_id
+        )
     ]
 
 

@@ -89,8 +89,10 @@ def roadmap_deliveries(request):
             step=data.get("step"),
         )
         ctx["deliveries"] = rows
-        ctx["sections"] = selectors.delivery_sections(rows)
-        ctx["overview"] = roadmap_overview_chart(rows, today=ctx["as_of"])
+        ctx["sections"] = selectors.delivery_sections(rows, filters.goals)
+        ctx["overview"] = roadmap_overview_chart(
+            rows, today=ctx["as_of"], goals=filters.goals
+        )
     template = "_roadmap_deliveries" if is_htmx(request) else "roadmap_deliveries"
     response = render(request, f"initiatives/{template}.html", ctx)
     patch_vary_headers(response, ["HX-Request"])

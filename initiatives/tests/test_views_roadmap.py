@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from initiatives.models import Delivery, RoadmapImport
 from initiatives.tests.helpers import edited_copy, read_rows, write_rows
+from strategy.models import Goal
 from tests.factories import DeliveryFactory, InitiativeFactory
 
 ROADMAP = reverse("initiatives:roadmap")
@@ -261,7 +262,8 @@ def test_overview_chart_counts_deliveries_per_goal_phase_and_year(imported_roadm
 
     today = dt.date(2026, 11, 22)
     rows = delivery_rows(today=today)
-    view = roadmap_overview_chart(rows, today=today)
+    goals = {goal.pk: goal for goal in Goal.objects.all()}
+    view = roadmap_overview_chart(rows, today=today, goals=goals)
     figure = json.loads(view.figure_json)
     layout = figure["layout"]
     dated = sum(1 for row in rows if row.delivery.end_date or row.delivery.start_date)
