@@ -127,6 +127,8 @@ def chart_view(
     summary: str,
     columns: Sequence[str],
     rows: Sequence[Sequence[object]],
+    legend: dict = LEGEND,
+    margin_bottom: int = 40,
 ) -> ChartView:
     # No title inside the drawing: the page's heading (figcaption) carries
     # it, wraps on a phone and can never collide with the legend. The legend
@@ -134,8 +136,8 @@ def chart_view(
     # where no axis title is; Plotly widens the top margin to fit its rows.
     figure.layout.pop("title", None)
     figure.update_layout(
-        legend=LEGEND,
-        margin={"l": 48, "r": 16, "t": 16, "b": 40, "autoexpand": True},
+        legend=legend,
+        margin={"l": 48, "r": 16, "t": 16, "b": margin_bottom, "autoexpand": True},
         font={"family": "system-ui, sans-serif", "size": 13},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",

@@ -1,13 +1,15 @@
-"""The roadmap as a timeline (Gantt-style), built from delivery rows."""
+"""The roadmap's overview: deliveries per goal and phase over time."""
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from django.utils.translation import gettext as _
 
 from core.charts import PALETTE, ChartView, Figure, chart_view
+from strategy.models import Goal
 
-from .models import PlanningStatus
 from .rules import VALUE_CHAIN
 
 STEP_COLOURS = (
@@ -18,110 +20,148 @@ STEP_COLOURS = (
     PALETTE["green"],
 )
 UNKNOWN_COLOUR = "#bbbbbb"
-DAY_MS = 24 * 60 * 60 * 1000
-
-
-def _label(row) -> str:
-    """Sub-goal, name (shortened) and ID: unique even for repeated names."""
-    delivery = row.delivery
-    name = delivery.name if len(delivery.name) <= 40 else delivery.name[:39] + "…"
-    return f"{delivery.initiative.sub_goal.code} {name} ({delivery.roadmap_id[-4:]})"
+ROW_HEIGHT = 22
+# Below the plot and its year labels: the year axis on top leaves no room
+# for the legend above the plot, where other charts keep it.
+BOTTOM_LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
 
 
 def _step(row) -> int | None:
     return row.span.last if row.span else None
 
 
-def roadmap_timeline_chart(rows: Sequence, *, today: dt.date) -> ChartView:
-    """Deliveries with dates on a timeline, coloured by value-chain step.
+def _year(row) -> int | None:
+    """The year a delivery is due: its end date's, else its start date's."""
+    day = row.delivery.end_date or row.delivery.start_date
+    return day.year if day else None
 
-    A delivery with start and end is a bar; one with a start only is a marker.
-    Tentative deliveries are hatched and open-marked, planned ones solid.
+
+def _phase_name(step: int | None) -> str:
+    return VALUE_CHAIN[step - 1] if step else _("Phase not given")
+
+
+def roadmap_overview_chart(
+    rows: Sequence, *, today: dt.date, goals: Mapping[int, Goal]
+) -> ChartView:
+    """How many deliveries each goal has due per year, by value-chain phase.
+
+    One row per goal and phase (a combined phase counts at its last step), a
+    circle per year sized by the count, a line for today and the years along
+    the top and the bottom. Built from the rows the tables show: no queries.
     """
-    dated = [row for row in rows if row.delivery.start_date]
-    labels = [_label(row) for row in dated]
+    counts: Counter[tuple[str, int | None, int]] = Counter()
+    codes: list[str] = []  # in the rows' order (the strategy's)
+    for row in rows:
+        goal = goals[row.delivery.initiative.sub_goal.goal_id].code
+        if goal not in codes:
+            codes.append(goal)
+        year = _year(row)
+        if year is not None:
+            counts[(goal, _step(row), year)] += 1
+    steps = [*range(1, len(VALUE_CHAIN) + 1), None]
+    order = {
+        (goal, step): (g, steps.index(step))
+        for g, goal in enumerate(codes)
+        for step in steps
+    }
+    keys = sorted({(goal, step) for goal, step, _year in counts}, key=order.__getitem__)
+    labels = {key: f"{key[0]} · {key[1] or '–'}" for key in keys}
+    largest = max(counts.values(), default=1)
     figure = Figure()
-    for step in [*range(1, len(VALUE_CHAIN) + 1), None]:
-        for status in PlanningStatus:
-            group = [
-                (label, row)
-                for label, row in zip(labels, dated, strict=True)
-                if _step(row) == step and row.delivery.planning_status == status
-            ]
-            if group:
-                _add_group(figure, group, step, status)
+    for step in steps:
+        points = sorted(
+            ((goal, year, n) for (goal, s, year), n in counts.items() if s == step),
+            key=lambda point: (order[(point[0], step)], point[1]),
+        )
+        if points:
+            _add_phase(figure, points, step, labels, largest)
+    years = sorted({year for _goal, _step_, year in counts}) or [today.year]
+    first = dt.date(min(years[0], today.year), 1, 1)
+    last = dt.date(max(years[-1], today.year) + 1, 1, 1)
+    year_axis = {
+        "type": "date",
+        "range": [first.isoformat(), last.isoformat()],
+        "dtick": "M12",
+        "tickformat": "%Y",
+        "ticklabelmode": "period",
+        "showgrid": True,
+        # Upright and small enough for nine years on a phone.
+        "tickangle": 0,
+        "tickfont": {"size": 11},
+        "fixedrange": True,
+    }
+    # The same years over the plot: an invisible point draws the top axis.
+    figure.data.append(
+        {
+            "type": "scatter",
+            "x": [first.isoformat()],
+            "y": [labels[keys[0]]] if keys else [""],
+            "xaxis": "x2",
+            "mode": "markers",
+            "marker": {"opacity": 0},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        }
+    )
     figure.add_vline(x=today.isoformat(), line={"color": PALETTE["vermillion"]})
     figure.update_layout(
-        barmode="overlay",
-        xaxis={"type": "date", "title": {"text": _("Date")}},
+        xaxis=year_axis,
+        xaxis2={**year_axis, "overlaying": "x", "matches": "x", "side": "top"},
         yaxis={
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": list(reversed(labels)),
+            "categoryarray": [labels[key] for key in reversed(keys)],
             "automargin": True,
-            "tickfont": {"size": 10},
+            "fixedrange": True,
         },
-        height=160 + 16 * max(len(dated), 1),
+        height=150 + ROW_HEIGHT * max(len(keys), 1),
     )
-    undated = len(rows) - len(dated)
+    dated = sum(counts.values())
     summary = _(
-        "%(dated)d deliveries with a start date on the timeline; %(undated)d "
-        "without dates are listed in the tables below, which hold every figure of "
-        "the chart. Bars run from start to end "
-        "date; a diamond marks a delivery with a start date only. The red line "
-        "is today."
-    ) % {"dated": len(dated), "undated": undated}
-    return chart_view(
+        "%(dated)d deliveries by the year they are due (their end date, else "
+        "their start date), one row per goal and value-chain phase (1 to 5; "
+        "a combined phase counts at its last step); %(undated)d without dates "
+        "are only in the tables below. The red line is today."
+    ) % {"dated": dated, "undated": len(rows) - dated}
+    view = chart_view(
         figure,
         chart_id="chart-roadmap",
-        title=_("Roadmap deliveries over time"),
+        title=_("Deliveries per goal and phase over time"),
         summary=summary,
-        # The delivery tables under the chart on the same page are its table
-        # equivalent; repeating them here would double the page's weight.
-        columns=[],
-        rows=[],
+        columns=[_("Goal"), _("Phase"), _("Year"), _("Deliveries")],
+        rows=[
+            (goal, _phase_name(step), str(year), counts[(goal, step, year)])
+            for goal, step in keys
+            for year in sorted(y for g, s, y in counts if (g, s) == (goal, step))
+        ],
+        legend=BOTTOM_LEGEND,
+        margin_bottom=110,  # the year labels, then up to three rows of legend
     )
+    return view
 
 
-def _add_group(figure: Figure, group, step: int | None, status: str) -> None:
-    colour = STEP_COLOURS[step - 1] if step else UNKNOWN_COLOUR
-    phase = VALUE_CHAIN[step - 1] if step else _("Phase not given")
-    tentative = status == PlanningStatus.TENTATIVE
-    name = f"{phase} – {PlanningStatus(status).label}"
-    bars = [(label, row) for label, row in group if row.delivery.end_date]
-    points = [(label, row) for label, row in group if not row.delivery.end_date]
-    if bars:
-        figure.add_bar(
-            y=[label for label, _row in bars],
-            base=[row.delivery.start_date.isoformat() for _label, row in bars],
-            x=[
-                (row.delivery.end_date - row.delivery.start_date).days * DAY_MS
-                or DAY_MS
-                for _label, row in bars
-            ],
-            orientation="h",
-            name=name,
-            legendgroup=name,
-            marker={
-                "color": colour,
-                "opacity": 0.6 if tentative else 1,
-                "pattern": {"shape": "/" if tentative else ""},
-            },
-            hovertemplate="%{y}<extra>" + name + "</extra>",
-        )
-    if points:
-        figure.add_scatter(
-            y=[label for label, _row in points],
-            x=[row.delivery.start_date.isoformat() for _label, row in points],
-            mode="markers",
-            name=name,
-            legendgroup=name,
-            showlegend=not bars,
-            marker={
-                "symbol": "diamond-open" if tentative else "diamond",
-                "size": 9,
-                "color": colour,
-                "line": {"width": 2, "color": colour},
-            },
-            hovertemplate="%{y}: %{x}<extra>" + name + "</extra>",
-        )
+def _add_phase(figure: Figure, points, step: int | None, labels, largest: int) -> None:
+    name = f"{step}. {_phase_name(step)}" if step else _phase_name(step)
+    figure.add_scatter(
+        x=[dt.date(year, 7, 1).isoformat() for _goal, year, _n in points],
+        y=[labels[(goal, step)] for goal, _year, _n in points],
+        text=[n for _goal, _year, n in points],
+        mode="markers+text",
+        textposition="middle center",
+        textfont={"size": 10, "color": "#000000"},
+        name=name,
+        marker={
+            "size": [8 + 12 * math.sqrt(n / largest) for _goal, _year, n in points],
+            "color": STEP_COLOURS[step - 1] if step else UNKNOWN_COLOUR,
+            "opacity": 0.55,
+            "line": {"width": 1, "color": "#000000"},
+        },
+        hovertemplate="%{y} · %{x|%Y}: %{text}<extra>" + name + "</extra>",
+    )

@@ -33,9 +33,15 @@ class RoadmapFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The goals by id, for the roadmap's sections and chart too (one query).
+        self.goals = {
+            goal.pk: goal
+            for goal in Goal.objects.order_by("order").only(
+                "code", "title_nb", "title_en"
+            )
+        }
         self.fields["goal"].choices = [("", _("All goals"))] + [
-            (code, code)
-            for code in Goal.objects.order_by("order").values_list("code", flat=True)
+            (goal.code, goal.code) for goal in self.goals.values()
         ]
         self.fields["sub_goal"].choices = [("", _("All sub-goals"))] + [
             (code, code)

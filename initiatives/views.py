@@ -12,7 +12,7 @@ from core.htmx import is_htmx
 from core.roles import DASHBOARD_READERS, INITIATIVE_EDITORS, role_required
 
 from . import selectors, services
-from .charts import roadmap_timeline_chart
+from .charts import roadmap_overview_chart
 from .filters import RoadmapFilterForm
 from .forms import (
     InitiativeForm,
@@ -89,7 +89,10 @@ def roadmap_deliveries(request):
             step=data.get("step"),
         )
         ctx["deliveries"] = rows
-        ctx["timeline"] = roadmap_timeline_chart(rows, today=ctx["as_of"])
+        ctx["sections"] = selectors.delivery_sections(rows, filters.goals)
+        ctx["overview"] = roadmap_overview_chart(
+            rows, today=ctx["as_of"], goals=filters.goals
+        )
     template = "_roadmap_deliveries" if is_htmx(request) else "roadmap_deliveries"
     response = render(request, f"initiatives/{template}.html", ctx)
     patch_vary_headers(response, ["HX-Request"])

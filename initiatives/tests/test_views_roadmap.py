@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from initiatives.models import Delivery, RoadmapImport
 from initiatives.tests.helpers import edited_copy, read_rows, write_rows
+from strategy.models import Goal
 from tests.factories import DeliveryFactory, InitiativeFactory
 
 ROADMAP = reverse("initiatives:roadmap")
@@ -207,7 +208,7 @@ def test_roadmap_query_count_does_not_grow(
     assert len(response.context["deliveries"]) == count
 
 
-def test_roadmap_filters_and_timeline(client, council_member, imported_roadmap):
+def test_roadmap_filters_and_overview(client, council_member, imported_roadmap):
     client.force_login(council_member)
     tentative = deliveries(client, {"planning_status": "Tentativ"})
     assert len(tentative.context["deliveries"]) == 59
@@ -218,6 +219,26 @@ def test_roadmap_filters_and_timeline(client, council_member, imported_roadmap):
     assert "plotly.min.js" in client.get(ROADMAP, {"goal": "M5"}).content.decode()
     html = deliveries(client, {"goal": "M5"}).content.decode()
     assert 'id="chart-roadmap"' in html and "<html" not in html
+
+
+def test_deliveries_are_grouped_by_goal_and_sub_goal_in_one_table_layout(
+    client, council_member, imported_roadmap
+):
+    client.force_login(council_member)
+    html = deliveries(client).content.decode()
+    goals = html.count('<details class="ds-details roadmap-goal"')
+    assert goals == 5  # every goal of the real strategy has deliveries
+    assert html.count('class="ds-details roadmap-sub-goal"') > goals
+    assert " open>" not in html  # all closed: the page starts short
+    tables = html.count('<table class="ds-table deliveries roadmap-table"')
+    assert tables > 20
+    # Every table the same columns, by one shared colgroup.
+    assert html.count('<colgroup><col class="c-delivery">') == tables
+    # A goal chosen in the filters opens its section.
+    one = deliveries(client, {"goal": "M5"}).content.decode()
+    assert one.count('class="ds-details roadmap-goal" id="g-M5" open>') == 1
+    # The table alternative of the overview chart is there too.
+    assert 'class="chart-table"' in html
 
 
 def test_roadmap_refuses_unknown_filter_values(client, council_member, real_strategy):
@@ -232,23 +253,35 @@ def test_roadmap_refuses_unknown_filter_values(client, council_member, real_stra
             assert 'aria-invalid="true"' in response.content.decode()
 
 
-def test_timeline_chart_draws_bars_and_markers(imported_roadmap):
+def test_overview_chart_counts_deliveries_per_goal_phase_and_year(imported_roadmap):
     import datetime as dt
     import json
 
-    from initiatives.charts import roadmap_timeline_chart
+    from initiatives.charts import roadmap_overview_chart
     from initiatives.selectors import delivery_rows
 
     today = dt.date(2026, 11, 22)
     rows = delivery_rows(today=today)
-    view = roadmap_timeline_chart(rows, today=today)
-    traces = json.loads(view.figure_json)["data"]
-    assert {trace["type"] for trace in traces} == {"bar", "scatter"}
-    dated = sum(1 for row in rows if row.delivery.start_date)
-    assert dated == 263 - 27
-    plotted = sum(len(trace["y"]) for trace in traces)
-    assert plotted == dated
-    assert "27" in view.summary
+    goals = {goal.pk: goal for goal in Goal.objects.all()}
+    view = roadmap_overview_chart(rows, today=today, goals=goals)
+    figure = json.loads(view.figure_json)
+    layout = figure["layout"]
+    dated = sum(1 for row in rows if row.delivery.end_date or row.delivery.start_date)
+    shown = [trace for trace in figure["data"] if trace.get("showlegend") is not False]
+    assert sum(sum(trace["text"]) for trace in shown) == dated
+    assert sum(row[3] for row in view.rows) == dated  # the table alternative
+    assert f"{len(rows) - dated} without dates" in view.summary
+    # One row per goal and phase, not per delivery: a compact chart.
+    assert len(layout["yaxis"]["categoryarray"]) < 40
+    assert layout["height"] < 1000
+    # Years at the bottom and on top, a line for today.
+    assert layout["xaxis2"]["side"] == "top"
+    assert layout["xaxis2"]["matches"] == "x"
+    assert layout["xaxis"]["tickformat"] == "%Y"
+    assert layout["shapes"][0]["x0"] == "2026-11-22"
+    # The legend under the plot, where neither the top years nor a title are.
+    assert layout["legend"]["yref"] == "container"
+    assert layout["legend"]["y"] == 0
 
 
 @pytest.mark.parametrize(

@@ -98,3 +98,48 @@ def test_without_javascript_the_deliveries_open_as_a_page(
     page.goto("/roadmap/deliveries/?goal=M1")
     page.wait_for_selector("#chart-roadmap .main-svg")
     check_accessibility("dashboard-roadmap-deliveries-page")
+
+
+# Per table: the widths of its header cells, and their alignments.
+COLUMNS_JS = """() => [...document.querySelectorAll('table.roadmap-table')].map(t =>
+  [...t.querySelectorAll('thead th')].map(th =>
+    [Math.round(th.getBoundingClientRect().width), getComputedStyle(th).textAlign]))"""
+
+
+def test_the_roadmap_shows_an_overview_then_closed_sections_with_one_table_layout(
+    page, log_in, check_accessibility, full_data
+):
+    log_in(Role.COUNCIL_MEMBER)
+    page.goto("/roadmap/")
+    page.wait_for_selector("#chart-roadmap .main-svg")
+    # The overview comes first, and with the sections closed the page is short.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 4000, height
+    # Years under the plot and over it: the same labels on both axes.
+    bottom = page.locator("#chart-roadmap g.xtick text").all_text_contents()
+    top = page.locator("#chart-roadmap g.x2tick text").all_text_contents()
+    assert "2026" in bottom and top == bottom
+    plot = page.locator("#chart-roadmap .nsewdrag").first.bounding_box()
+    assert (
+        page.locator("#chart-roadmap g.x2tick text").first.bounding_box()["y"]
+        < plot["y"]
+    )
+    assert (
+        page.locator("#chart-roadmap g.xtick text").first.bounding_box()["y"]
+        > plot["y"]
+    )
+    check_accessibility("dashboard-roadmap-overview")
+
+    sections = page.locator("details.roadmap-goal")
+    assert sections.count() == 5
+    sections.first.locator("> summary").click()
+    first_sub_goal = sections.first.locator("details.roadmap-sub-goal").first
+    first_sub_goal.locator("> summary").click()
+    # Opened by a click (Designsystemet animates the opening).
+    first_sub_goal.locator("table.roadmap-table").first.wait_for(state="visible")
+
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    tables = page.evaluate(COLUMNS_JS)
+    assert len(tables) > 20
+    assert all(table == tables[0] for table in tables), "column widths differ"
+    assert {align for table in tables for _width, align in table} <= {"left", "start"}
