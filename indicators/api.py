@@ -29,6 +29,7 @@ from core.asof import AsOfError, as_of_from
 from core.roles import APPROVERS, EDITORS, VALUE_WRITERS
 
 from . import schema, selectors
+from .breakdowns import breakdown_parse
 from .explain import snapshot_explain
 from .filters import IndicatorFilter, ValueFilter
 from .models import Indicator, IndicatorValue, ValueSource
@@ -104,7 +105,11 @@ RENAMED = {"name_nb": "name"}
 def indicator_list(request):
     if request.method == "POST":
         return _indicator_create(request)
-    indicators = filtered(IndicatorFilter, request, selectors.indicators_with_goal())
+    indicators = filtered(
+        IndicatorFilter,
+        request,
+        selectors.indicators_with_goal().prefetch_related("breakdowns"),
+    )
     return paginated(
         request, indicators.order_by("goal__order", "code"), IndicatorOutput
     )
@@ -284,7 +289,7 @@ def values_approve_view(request):
         ApproveInput,
         lambda ids, data: values_approve(value_ids=ids, user=request.user),
     )
-    return Response({"approved": len(refs), "items": refs})
+    return Response({"approved": len(refs), "items": _refs_output(refs)})
 
 
 @schema.values_reject
@@ -298,4 +303,14 @@ def values_reject_view(request):
             value_ids=ids, user=request.user, reason=data["reason"]
         ),
     )
-    return Response({"rejected": len(refs), "items": refs})
+    return Response({"rejected": len(refs), "items": _refs_output(refs)})
+
+
+def _refs_output(refs: list[dict]) -> list[dict]:
+    """The items decided on, their breakdowns as objects again."""
+    return [
+        {**ref, "breakdown": breakdown_parse(ref["breakdown"])}
+        if "breakdown" in ref
+        else ref
+        for ref in refs
+    ]

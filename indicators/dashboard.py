@@ -126,7 +126,7 @@ def _provisional_points(indicator: Indicator) -> list[tuple[float, float]]:
     """Submitted values waiting for approval: shown, marked, never official."""
     rows = (
         indicator.values.filter(
-            status=ValueStatus.SUBMITTED, superseded_at__isnull=True
+            status=ValueStatus.SUBMITTED, superseded_at__isnull=True, breakdown=""
         )
         .order_by()  # sorted below; the model's ordering would join two tables
         .values_list("period_start", "value")

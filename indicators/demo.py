@@ -181,7 +181,9 @@ def _demo_indicator_fields(demo: DemoIndicator, goal: Goal) -> dict:
 def _demo_values_create(
     indicator: Indicator, demo: DemoIndicator, counts: UpsertCounts
 ) -> None:
-    existing = set(indicator.values.values_list("period_start", flat=True))
+    existing = set(
+        indicator.values.filter(breakdown="").values_list("period_start", flat=True)
+    )
     now = timezone.now()
     new_values = [
         IndicatorValue(

@@ -4,9 +4,11 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 
 from core.filters import strict_bool_filter
 
+from .breakdowns import BreakdownError, breakdown_key, breakdown_parse
 from .models import Indicator, IndicatorValue, ValueStatus
 from .parsing import ANNUAL, MONTHLY, QUARTERLY, InputError, period_next, period_parse
 
@@ -42,8 +44,37 @@ class PeriodLabelFilter(django_filters.Filter):
     field_class = PeriodLabelField
 
 
+class BreakdownFilterField(forms.CharField):
+    """``region:03`` (``region:03,sector:kommune``) or ``national`` → the key."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return breakdown_key(breakdown_parse(text))
+        except BreakdownError:
+            raise forms.ValidationError(
+                _(
+                    "Name the series as dimension:code, e.g. region:03 (several "
+                    "joined by commas), or national."
+                )
+            ) from None
+
+
+class BreakdownFilter(django_filters.Filter):
+    field_class = BreakdownFilterField
+
+    def filter(self, queryset, value):
+        return queryset if value is None else queryset.filter(breakdown=value)
+
+
 class ValueFilter(django_filters.FilterSet):
     period_from = PeriodLabelFilter(method="filter_from", label="from")
+    breakdown = BreakdownFilter(
+        label="breakdown",
+        help_text="The series: region:03 (several joined by commas), or national.",
+    )
     period_to = PeriodLabelFilter(method="filter_to", label="to")
     status = django_filters.ChoiceFilter(choices=ValueStatus.choices)
     history = strict_bool_filter(method="filter_history")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheet import formula_like
 
+from .breakdowns import NATIONAL, BreakdownError, breakdown_key
 from .models import Indicator, ValueInput, ValueKey
 from .parsing import InputError, decimal_parse, period_parse, text_check
 
@@ -257,14 +258,28 @@ def _xlsx_cell(cell) -> str:
     return str(cell)
 
 
-def columns_find(header: list[str]) -> dict[str, int]:
-    """Column name → position, from an English or Norwegian header."""
+# Breakdown columns: ``breakdown:<dimension code>``; the built-in dimensions
+# also under their Norwegian names.
+DIMENSION_ALIASES = {"sektor": "sector", "fylke": "region", "helseregion": "region"}
+BREAKDOWN_COLUMN = "breakdown:"
+
+
+def columns_find(
+    header: list[str], *, dimensions: Iterable[str] = ()
+) -> dict[str, int]:
+    """Column name → position, from an English or Norwegian header; a column
+    named after a breakdown dimension (``region``, ``sektor`` …) is that
+    dimension's (``breakdown:region``)."""
     found = {}
+    known = {code.lower(): code for code in dimensions}
     for position, name in enumerate(header):
         key = name.strip().strip('"').lower()
         for column, aliases in COLUMNS.items():
             if key in aliases and column not in found:
                 found[column] = position
+        dimension = known.get(DIMENSION_ALIASES.get(key, key))
+        if dimension and f"{BREAKDOWN_COLUMN}{dimension}" not in found:
+            found[f"{BREAKDOWN_COLUMN}{dimension}"] = position
     missing = [c for c in REQUIRED if c not in found]
     if missing:
         raise FileRejected(
@@ -303,6 +318,11 @@ class RowChecker:
         self.columns, self.width, self.comment = columns, width, comment
         self.code_at, self.period_at, self.value_at = (columns[c] for c in REQUIRED)
         self.comment_at = columns.get("comment")
+        self.dimension_at = {
+            column.removeprefix(BREAKDOWN_COLUMN): position
+            for column, position in columns.items()
+            if column.startswith(BREAKDOWN_COLUMN)
+        }
         self.needed = max(self.code_at, self.period_at, self.value_at) + 1
         self.indicators, self.today = indicators, today
         self.seen: dict[ValueKey, int] = {}
@@ -336,15 +356,37 @@ class RowChecker:
         start = period_parse(
             row[self.period_at].strip(), frequency=indicator.frequency, today=self.today
         )
-        earlier = self.seen.setdefault(ValueKey(indicator.pk, start), number)
+        breakdown = self.breakdown(row)
+        earlier = self.seen.setdefault(ValueKey(indicator.pk, start, breakdown), number)
         if earlier != number:
-            raise InputError(
-                _("The same indicator and period already appear in row %(row)d.")
-                % {"row": earlier}
+            message = (
+                _(
+                    "The same indicator, period and breakdown already appear in "
+                    "row %(row)d."
+                )
+                if breakdown
+                else _("The same indicator and period already appear in row %(row)d.")
             )
+            raise InputError(message % {"row": earlier})
         value = decimal_parse(row[self.value_at].strip())
         comment = self.cell(row, "comment") if self.comment_at is not None else ""
-        return ValueInput(indicator, start, value, comment or self.comment)
+        return ValueInput(indicator, start, value, comment or self.comment, breakdown)
+
+    def breakdown(self, row: list[str]) -> str:
+        """The row's series key from its breakdown columns (empty: national)."""
+        if not self.dimension_at:
+            return NATIONAL
+        mapping = {
+            dimension: row[position].strip()
+            for dimension, position in self.dimension_at.items()
+            if position < len(row) and row[position].strip()
+        }
+        try:
+            return breakdown_key(mapping)
+        except BreakdownError:
+            raise InputError(
+                _("A breakdown column holds something that is not a code.")
+            ) from None
 
     def _formulas_check(self, row: list[str]) -> None:
         # The value column is parsed as a number (a leading minus is a sign);

@@ -24,7 +24,14 @@ from .import_files import (
     filled,
     rows_read,
 )
-from .models import ImportStatus, Indicator, ValueImport, ValueInput, ValueSource
+from .models import (
+    BreakdownDimension,
+    ImportStatus,
+    Indicator,
+    ValueImport,
+    ValueInput,
+    ValueSource,
+)
 from .parsing import InputError
 from .services import PlannedValue, ValueRejected, values_plan, values_record
 from .staging import gc_paused
@@ -83,7 +90,10 @@ def file_check(
         rows = rows_read(content, filename=filename)
         if not any(filled(row) for row in rows[1:]):
             raise FileRejected(_("The file has no data rows under its header."))
-        columns = columns_find(rows[0])
+        columns = columns_find(
+            rows[0],
+            dimensions=BreakdownDimension.objects.values_list("code", flat=True),
+        )
     except FileRejected as exc:
         result.file_errors.append(str(exc))
         return result
@@ -119,7 +129,10 @@ def _chunk_check(
             numbers.append(number)
         except InputError as exc:
             cells = [checker.cell(row, c) for c in ("indicator", "period", "value")]
-            result.report.append([number, *cells, "error", str(exc)])
+            entry = [number, *cells, "error", str(exc)]
+            if checker.dimension_at:
+                entry.append(_series_text(checker, row))
+            result.report.append(entry)
     plans = (
         values_plan(items=items)
         if plan
@@ -129,12 +142,23 @@ def _chunk_check(
         item = planned.item
         cells = [item.indicator.code, rows[number - first][checker.period_at]]
         outcome = OUTCOME_LABELS.get(planned.outcome, "error")
-        result.report.append(
-            [number, *cells, str(item.value), outcome, _message(planned)]
-        )
+        entry = [number, *cells, str(item.value), outcome, _message(planned)]
+        if checker.dimension_at:
+            # The report's optional seventh cell: the row's series.
+            entry.append(item.breakdown)
+        result.report.append(entry)
         if outcome != "error":
             result.items.append(item)
             result.item_rows.append(number)
+
+
+def _series_text(checker: RowChecker, row: list[str]) -> str:
+    """A refused row's breakdown cells as written, ``region:03``-like."""
+    return ",".join(
+        f"{dimension}:{row[position].strip()}"
+        for dimension, position in sorted(checker.dimension_at.items())
+        if position < len(row) and row[position].strip()
+    )
 
 
 # --- The job: check, then commit ---------------------------------------------------

@@ -5,7 +5,11 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -18,6 +22,8 @@ from core.numbers import decimal_text
 from strategy.models import ProgressStatus
 
 from . import parsing
+from .breakdowns import CODE_PATTERN as BREAKDOWN_CODE
+from .breakdowns import NATIONAL
 
 
 class Direction(models.TextChoices):
@@ -71,6 +77,94 @@ def indicator_code_valid(code: str) -> None:
     """
     code_valid(code)
     code_not_reserved(code)
+
+
+class BreakdownDimension(models.Model):
+    """A way to break an indicator's values down: ``region``, ``sector`` (built
+    in) or a dimension the secretariat defines, each with its code list."""
+
+    REGION = "region"
+    SECTOR = "sector"
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(f"^{BREAKDOWN_CODE}$")],
+    )
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("breakdown dimension")
+        verbose_name_plural = _("breakdown dimensions")
+        ordering = ["order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=f"^{BREAKDOWN_CODE}$"),
+                name="breakdown_dimension_code_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class BreakdownLevel(models.TextChoices):
+    """Levels of the region dimension; other dimensions have none."""
+
+    NONE = "", _("—")
+    HEALTH_REGION = "health_region", _("Health region")
+    COUNTY = "county", _("County")
+    MUNICIPALITY = "municipality", _("Municipality")
+
+
+class BreakdownCategory(models.Model):
+    """One code of a dimension's code list: a county ``03``, a health region
+    ``HSØ``, a sector ``kommune``."""
+
+    dimension = models.ForeignKey(
+        BreakdownDimension,
+        verbose_name=_("dimension"),
+        on_delete=models.CASCADE,
+        related_name="categories",
+    )
+    code = models.CharField(
+        _("code"), max_length=40, validators=[RegexValidator(f"^{BREAKDOWN_CODE}$")]
+    )
+    name_nb = models.CharField(_("name (Norwegian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    level = models.CharField(
+        _("level"), max_length=20, choices=BreakdownLevel.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("breakdown category")
+        verbose_name_plural = _("breakdown categories")
+        ordering = ["dimension", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "code"], name="breakdown_category_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=f"^{BREAKDOWN_CODE}$"),
+                name="breakdown_category_code_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension_id}:{self.code} {self.name_nb}"
 
 
 class Indicator(models.Model):
@@ -154,6 +248,13 @@ class Indicator(models.Model):
         _("expected maximum"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    breakdowns = models.ManyToManyField(
+        BreakdownDimension,
+        verbose_name=_("breakdowns"),
+        blank=True,
+        related_name="indicators",
+        help_text=_("The dimensions its values may be broken down by."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -253,6 +354,11 @@ class Indicator(models.Model):
             )
 
     @property
+    def breakdown_codes(self) -> list[str]:
+        """Its dimensions' codes (from the prefetched ``breakdowns`` if any)."""
+        return sorted(dimension.code for dimension in self.breakdowns.all())
+
+    @property
     def target_beyond_limit(self) -> bool:
         """The natural limit is a ceiling for an indicator that should increase
         (100 %) and a floor for one that should decrease."""
@@ -325,14 +431,16 @@ class IndicatorTargetChange(models.Model):
 
 
 class ValueKey(NamedTuple):
-    """What identifies a value: its indicator and its period.
+    """What identifies a value: its indicator, its period and its breakdown
+    (``breakdowns.breakdown_key``: ``""`` for the national figure).
 
-    Planning, staging, imports and the API key their items by it; a breakdown
-    dimension (health region, county …) extends it here.
+    Planning, staging, imports and the API key their items by it; the staging
+    COPY takes its columns from these fields.
     """
 
     indicator_id: int
     period_start: dt.date
+    breakdown: str
 
 
 @dataclass(frozen=True)
@@ -343,10 +451,11 @@ class ValueInput:
     period_start: dt.date
     value: Decimal
     comment: str = ""
+    breakdown: str = NATIONAL
 
     @property
     def key(self) -> ValueKey:
-        return ValueKey(self.indicator.pk, self.period_start)
+        return ValueKey(self.indicator.pk, self.period_start, self.breakdown)
 
 
 class ValueStatus(models.TextChoices):
@@ -378,6 +487,10 @@ class IndicatorValue(models.Model):
         related_name="values",
     )
     period_start = models.DateField(_("period start"))
+    # The series: breakdowns.breakdown_key of {"region": "03"}, "" = national.
+    breakdown = models.CharField(
+        _("breakdown"), max_length=200, blank=True, default=NATIONAL
+    )
     granularity = models.CharField(
         _("granularity"), max_length=10, choices=Frequency.choices
     )
@@ -441,9 +554,9 @@ class IndicatorValue(models.Model):
             ),
         ]
         constraints = [
-            # The one official number per indicator and period.
+            # The one official number per indicator, period and series.
             models.UniqueConstraint(
-                fields=["indicator", "period_start"],
+                fields=["indicator", "period_start", "breakdown"],
                 condition=Q(status="approved", superseded_at__isnull=True),
                 name="value_one_current_approved_per_period",
             ),
@@ -480,7 +593,7 @@ class IndicatorValue(models.Model):
 
     @property
     def key(self) -> ValueKey:
-        return ValueKey(self.indicator_id, self.period_start)
+        return ValueKey(self.indicator_id, self.period_start, self.breakdown)
 
     @property
     def is_current(self) -> bool:
@@ -488,15 +601,10 @@ class IndicatorValue(models.Model):
         return self.superseded_at is None
 
 
-class ProgressSnapshot(models.Model):
-    """An indicator's computed progress as of a date, with every component."""
+class SnapshotResult(models.Model):
+    """What the progress method found for a series as of a day, with every
+    component, so that any status can be explained."""
 
-    indicator = models.ForeignKey(
-        Indicator,
-        verbose_name=_("indicator"),
-        on_delete=models.CASCADE,
-        related_name="snapshots",
-    )
     as_of = models.DateField(_("as of"))
     computed_at = models.DateTimeField(_("computed at"))
     inputs_fingerprint = models.CharField(_("inputs fingerprint"), max_length=64)
@@ -507,6 +615,21 @@ class ProgressSnapshot(models.Model):
     score = models.FloatField(_("score"), null=True, blank=True)
     progress_value = models.FloatField(_("progress value"), null=True, blank=True)
     components = models.JSONField(_("components"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProgressSnapshot(SnapshotResult):
+    """An indicator's computed progress as of a date: its national series, the
+    indicator's status."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+    )
 
     class Meta:
         verbose_name = _("progress snapshot")
@@ -527,6 +650,42 @@ class ProgressSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.as_of}: {self.get_status_display()}"
+
+
+class SeriesSnapshot(SnapshotResult):
+    """The progress of one broken-down series (a county, a sector …) of an
+    indicator as of a date, by the same method as the national series."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="series_snapshots",
+    )
+    breakdown = models.CharField(_("breakdown"), max_length=200)
+
+    class Meta:
+        verbose_name = _("series progress snapshot")
+        verbose_name_plural = _("series progress snapshots")
+        ordering = ["indicator", "breakdown", "-as_of", "-computed_at"]
+        indexes = [
+            models.Index(
+                fields=["indicator", "as_of", "breakdown"],
+                name="series_snapshot_asof_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=-5, score__lte=5),
+                name="series_snapshot_score_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(breakdown=NATIONAL), name="series_snapshot_not_national"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.breakdown} {self.as_of}"
 
 
 class ImportStatus(models.TextChoices):

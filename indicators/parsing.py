@@ -44,7 +44,12 @@ _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]{1,14}(?:[.,][0-9]{1,6})?")
 
 
 class InputError(ValueError):
-    """Input that cannot be accepted; the message says why, for the user."""
+    """Input that cannot be accepted; the message says why, for the user, and
+    ``field`` which part of an item it concerns (None: the item as a whole)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # Batches (imports, API pushes) repeat the same few labels and many numbers:

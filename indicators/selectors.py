@@ -10,15 +10,17 @@ from typing import NamedTuple
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.asof import as_of_cutoff, newest_as_of
 from core.models import User
 from core.numbers import number_text, signed_text
 from strategy.models import Goal
 
+from .breakdowns import NATIONAL, BreakdownError, breakdown_parse
 from .models import (
+    BreakdownCategory,
     Frequency,
     Indicator,
     IndicatorTargetChange,
@@ -207,13 +209,14 @@ def value_heads(
         )
         .exclude(status=ValueStatus.REJECTED)
         .order_by("entered_at", "pk")
-        .values_list("indicator_id", "period_start", "pk", "status", "value")
+        .values_list(*ValueKey._fields, "pk", "status", "value")
     )
     heads: dict[ValueKey, list] = defaultdict(lambda: [None, None])
     approved = ValueStatus.APPROVED.value
-    for indicator_id, start, pk, status, value in rows:
+    for indicator_id, start, breakdown, pk, status, value in rows:
         slot = 1 if status == approved else 0
-        heads[ValueKey(indicator_id, start)][slot] = ValueHead(pk, status, value)
+        key = ValueKey(indicator_id, start, breakdown)
+        heads[key][slot] = ValueHead(pk, status, value)
     return {key: (pair[0], pair[1]) for key, pair in heads.items()}
 
 
@@ -225,9 +228,63 @@ def pending_value_ids(*, keys: Iterable[ValueKey]) -> dict[ValueKey, int]:
         period_start__in={key.period_start for key in keys},
         status=ValueStatus.SUBMITTED,
         superseded_at__isnull=True,
-    ).values_list("indicator_id", "period_start", "pk")
-    found = {ValueKey(indicator_id, start): pk for indicator_id, start, pk in rows}
+    ).values_list(*ValueKey._fields, "pk")
+    found = {ValueKey(*row[:-1]): row[-1] for row in rows}
     return {key: pk for key, pk in found.items() if key in keys}
+
+
+def indicator_breakdowns(*, indicator_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Each indicator's declared breakdown dimensions, by code. One query."""
+    through = Indicator.breakdowns.through
+    rows = through.objects.filter(indicator_id__in=set(indicator_ids)).values_list(
+        "indicator_id", "breakdowndimension__code"
+    )
+    found: dict[int, set[str]] = {pk: set() for pk in indicator_ids}
+    for pk, code in rows:
+        found[pk].add(code)
+    return found
+
+
+def series_labels(keys: Iterable[str]) -> dict[str, str]:
+    """Each series key's label for people, by category names in the page's
+    language (``region:03`` → "Oslo"; "" → "National"). One query."""
+    keys = set(keys)
+    pairs = {pair for key in keys if key for pair in _parse_or_empty(key).items()}
+    names: dict[tuple[str, str], str] = {}
+    if pairs:
+        rows = BreakdownCategory.objects.filter(
+            dimension__code__in={d for d, _c in pairs}, code__in={c for _d, c in pairs}
+        ).values_list("dimension__code", "code", "name_nb", "name_en")
+        english = get_language() == "en"
+        for dimension, code, name_nb, name_en in rows:
+            names[(dimension, code)] = (name_en if english else "") or name_nb
+    labels = {}
+    for key in keys:
+        if not key:
+            labels[key] = str(_("National"))
+        elif mapping := _parse_or_empty(key):
+            labels[key] = ", ".join(
+                names.get(item, item[1]) for item in sorted(mapping.items())
+            )
+    return labels
+
+
+def _parse_or_empty(key: str) -> dict[str, str]:
+    try:
+        return breakdown_parse(key)
+    except BreakdownError:
+        return {}
+
+
+def breakdown_codes(dimensions: Iterable[str]) -> dict[str, set[str]]:
+    """The category codes of these dimensions' code lists. One query."""
+    rows = BreakdownCategory.objects.filter(
+        dimension__code__in=set(dimensions)
+    ).values_list("dimension__code", "code")
+    found: dict[str, set[str]] = {}
+    for dimension, code in rows:
+        found.setdefault(dimension, set()).add(code)
+    return found
 
 
 def report_officials(entries: Iterable[list]) -> dict[int, Decimal]:
@@ -243,7 +300,8 @@ def report_officials(entries: Iterable[list]) -> dict[int, Decimal]:
         except InputError:
             continue
         if str(entry[1]) in by_code:
-            keys[entry[0]] = ValueKey(by_code[str(entry[1])], start)
+            series = str(entry[6]) if len(entry) > 6 else NATIONAL
+            keys[entry[0]] = ValueKey(by_code[str(entry[1])], start, series)
     heads = value_heads(
         indicator_ids={key.indicator_id for key in keys.values()},
         period_starts={key.period_start for key in keys.values()},
@@ -297,7 +355,7 @@ def indicator_periods(
     end of that day: its periods, each with its official value then, and no
     pending revision or history (those are today's).
     """
-    known = indicator.values.all()
+    known = indicator.values.filter(breakdown=NATIONAL)
     if as_of is not None:
         known = known.filter(official_at(as_of_cutoff(as_of)))
     # A value's own granularity names a period off the indicator's grid (one
@@ -376,6 +434,7 @@ class QueueItem:
     value: IndicatorValue
     official: IndicatorValue | None
     flags: list[str]
+    series: str = ""  # the series' label for a broken-down value
 
 
 # Values per page of the approval queue: 12,000 on one page took 25 s and 5 MB.
@@ -418,14 +477,16 @@ def approval_queue(
     ).get_page(page)
     values = list(shown.object_list)
     official = _official_values({v.indicator_id for v in values})
+    labels = series_labels(v.breakdown for v in values if v.breakdown)
     items = []
     for value in values:
-        series = official.get(value.indicator_id, {})
+        series = official.get((value.indicator_id, value.breakdown), {})
         items.append(
             QueueItem(
                 value=value,
                 official=series.get(value.period_start),
                 flags=value_flags(value=value, series=series),
+                series=labels.get(value.breakdown, ""),
             )
         )
     return ApprovalQueue(items, shown)
@@ -445,15 +506,16 @@ def goal_choices() -> list[tuple[str, str]]:
 
 def _official_values(
     indicator_ids: set[int],
-) -> dict[int, dict[dt.date, IndicatorValue]]:
+) -> dict[tuple[int, str], dict[dt.date, IndicatorValue]]:
+    """Each series' official values by period start."""
     rows = IndicatorValue.objects.filter(
         indicator_id__in=indicator_ids,
         status=ValueStatus.APPROVED,
         superseded_at__isnull=True,
-    ).only("indicator_id", "period_start", "value")
-    series: dict[int, dict[dt.date, IndicatorValue]] = defaultdict(dict)
+    ).only("indicator_id", "breakdown", "period_start", "value")
+    series: dict[tuple[int, str], dict[dt.date, IndicatorValue]] = defaultdict(dict)
     for row in rows.order_by():
-        series[row.indicator_id][row.period_start] = row
+        series[row.indicator_id, row.breakdown][row.period_start] = row
     return series
 
 
@@ -480,7 +542,9 @@ def value_entry_flags(
     it (one query: the indicator's official values)."""
     official = dict(
         indicator.values.filter(
-            status=ValueStatus.APPROVED, superseded_at__isnull=True
+            status=ValueStatus.APPROVED,
+            superseded_at__isnull=True,
+            breakdown=NATIONAL,
         ).values_list("period_start", "value")
     )
     return value_check_flags(

@@ -7,11 +7,13 @@ per-field machinery costs ~0.1 ms an item, seconds for a large batch. The
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -21,7 +23,17 @@ from core.models import Organisation
 from core.serializers import CodeField, TextField, TextRegexField
 from strategy.models import Goal
 
+from .breakdowns import (
+    CODE_PATTERN as BREAKDOWN_CODE,
+)
+from .breakdowns import (
+    NATIONAL,
+    BreakdownError,
+    breakdown_key,
+    breakdown_parse,
+)
 from .models import (
+    BreakdownDimension,
     Direction,
     Frequency,
     Indicator,
@@ -40,6 +52,10 @@ MAX_COMMENT = 2_000
 # Years 2000–2100, as indicators.parsing accepts them.
 PERIOD_PATTERN = r"^(20[0-9]{2}|2100)(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 NUMBER_PATTERN = r"^-?[0-9]+([.,][0-9]+)?$"
+BREAKDOWN_SHAPE = gettext_lazy(
+    'Send the breakdown as an object of codes, e.g. {"region": "03"}; '
+    "{} or no breakdown is the national figure."
+)
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -50,6 +66,30 @@ def decimal_text(value: Decimal | None) -> str | None:
     if value is None:
         return None
     return format(value.normalize(), "f")
+
+
+class BreakdownField(serializers.DictField):
+    """``{"region": "03"}`` → the canonical key ``region:03`` (``{}`` → "")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            'The series: dimension code → category code, e.g. {"region": "03"}; '
+            "absent or {} for the national figure.",
+        )
+        super().__init__(
+            child=TextRegexField(f"^{BREAKDOWN_CODE}$", max_length=40), **kwargs
+        )
+
+    def to_internal_value(self, data):
+        mapping = super().to_internal_value(data)
+        for dimension in mapping:
+            if not re.fullmatch(BREAKDOWN_CODE, str(dimension)):
+                raise ValidationError(str(BREAKDOWN_SHAPE))
+        return breakdown_key(mapping)
+
+    def to_representation(self, value):
+        return breakdown_parse(value) if isinstance(value, str) else value
 
 
 # --- Indicators ----------------------------------------------------------------
@@ -78,6 +118,9 @@ class IndicatorOutput(serializers.Serializer):
     data_source = TextField()
     owner = serializers.CharField(source="owner.name", allow_null=True)
     is_demo = serializers.BooleanField()
+    breakdowns = serializers.ListField(
+        child=serializers.CharField(), source="breakdown_codes", read_only=True
+    )
 
 
 class StrictSerializer(serializers.Serializer):
@@ -126,6 +169,14 @@ class IndicatorInput(StrictSerializer):
         allow_null=True,
         required=False,
     )
+    breakdowns = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=BreakdownDimension.objects,
+        many=True,
+        required=False,
+        help_text="The dimensions its values may be broken down by: "
+        '"region", "sector" or a code the secretariat defined.',
+    )
 
 
 class IndicatorPatchInput(IndicatorInput):
@@ -162,6 +213,7 @@ class ValueItemInput(serializers.Serializer):
         max_length=MAX_COMMENT,
         help_text="Why a value changes; required for a correction.",
     )
+    breakdown = BreakdownField(required=False)
 
 
 class BulkValueItemInput(ValueItemInput):
@@ -173,6 +225,11 @@ class BulkValueItemInput(ValueItemInput):
 class ValueOutcomeOutput(serializers.Serializer):
     indicator = serializers.CharField()
     period = serializers.CharField()
+    breakdown = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The series, for a broken-down value (absent: national).",
+    )
     outcome = serializers.ChoiceField(choices=["created", "revised", "unchanged"])
 
 
@@ -188,6 +245,7 @@ class ValueOutput(serializers.Serializer):
 
     indicator = serializers.CharField()
     period = serializers.CharField()
+    breakdown = serializers.DictField(child=serializers.CharField())
     value = serializers.CharField()
     status = serializers.CharField()
     comment = TextField()
@@ -200,6 +258,7 @@ class ValueOutput(serializers.Serializer):
 
 VALUE_COLUMNS = (
     "period_start",
+    "breakdown",
     "granularity",
     "value",
     "status",
@@ -221,6 +280,7 @@ def value_rows(rows, *, indicator_code: str) -> list[dict]:
         {
             "indicator": indicator_code,
             "period": period_label(row["period_start"], row["granularity"]),
+            "breakdown": breakdown_parse(row["breakdown"]),
             "value": decimal_text(row["value"]),
             "status": row["status"],
             "comment": row["comment"],
@@ -239,6 +299,7 @@ class ValueRefInput(StrictSerializer):
 
     indicator = CodeField()
     period = TextRegexField(PERIOD_PATTERN, max_length=10)
+    breakdown = BreakdownField(required=False)
 
 
 class RejectInput(StrictSerializer):
@@ -297,9 +358,11 @@ def batch_outcome(planned: Iterable[PlannedValue]) -> dict:
         key = (p.item.period_start, p.item.indicator.frequency)
         if (label := labels.get(key)) is None:
             label = labels[key] = period_label(*key)
-        items.append(
-            {"indicator": p.item.indicator.code, "period": label, "outcome": p.outcome}
-        )
+        item = {"indicator": p.item.indicator.code, "period": label}
+        if p.item.breakdown:
+            item["breakdown"] = breakdown_parse(p.item.breakdown)
+        item["outcome"] = p.outcome
+        items.append(item)
     return {**counts, "items": items}
 
 
@@ -323,8 +386,11 @@ def value_refs_parse(
         except InputError as exc:
             errors[str(i)] = {"period": [str(exc)]}
             continue
+        breakdown = ref.get("breakdown") or NATIONAL
         label = f"{indicator.code} {period_label(start, indicator.frequency)}"
-        parsed.append((ValueKey(indicator.pk, start), label))
+        if breakdown:
+            label = f"{label} ({breakdown})"
+        parsed.append((ValueKey(indicator.pk, start, breakdown), label))
     if errors:
         raise ValidationError({"items": errors})
     return parsed
@@ -332,7 +398,9 @@ def value_refs_parse(
 
 # --- Fast batch parsing --------------------------------------------------------------
 
-ITEM_FIELDS = {"period", "value", "comment"}
+ITEM_FIELDS = {"period", "value", "comment", "breakdown"}
+# Fields an item may leave out.
+OPTIONAL_FIELDS = {"comment", "breakdown"}
 BULK_ITEM_FIELDS = ITEM_FIELDS | {"indicator"}
 
 
@@ -383,12 +451,15 @@ def _shape_errors(item: Any, fields: set[str]) -> dict[str, list[str]]:
     if not isinstance(item, dict):
         return {NON_FIELD: [_("Each item must be an object.")]}
     errors = {str(k): [_("Unknown field.")] for k in item if k not in fields}
-    for name in fields - {"comment"}:
+    for name in fields - OPTIONAL_FIELDS:
         if item.get(name) in (None, ""):
             errors[name] = [_("This field is required.")]
-    for name in fields - {"value"}:
+    for name in fields - {"value", "breakdown"}:
         if name in item and item[name] is not None and not isinstance(item[name], str):
             errors[name] = [_("Send a string.")]
+    breakdown = item.get("breakdown")
+    if breakdown is not None and not _breakdown_shape(breakdown):
+        errors["breakdown"] = [BREAKDOWN_SHAPE]
     value = item.get("value")
     if isinstance(value, bool) or not isinstance(value, str | int | float | None):
         errors["value"] = [_('Send the value as a string, e.g. "57.0".')]
@@ -403,9 +474,19 @@ def _shape_plain(item: dict, fields: set[str]) -> bool:
     if not item.keys() <= fields:
         return False
     for name, value in item.items():
-        if type(value) is not str or (not value and name != "comment"):
+        if name == "breakdown":
+            if not _breakdown_shape(value):
+                return False
+        elif type(value) is not str or (not value and name != "comment"):
             return False
-    return len(item) == len(fields) or fields - item.keys() == {"comment"}
+    return fields - item.keys() <= OPTIONAL_FIELDS
+
+
+def _breakdown_shape(value: Any) -> bool:
+    """An object of codes: ``{"region": "03"}``; ``{}`` is the national figure."""
+    return type(value) is dict and all(
+        type(k) is str and type(v) is str for k, v in value.items()
+    )
 
 
 def value_items_parse(
@@ -452,9 +533,15 @@ def _item_parse(item: dict, indicator: Indicator, today: dt.date) -> ValueInput:
         comment = _comment_parse(item.get("comment") or "")
     except InputError as exc:
         errors["comment"] = [str(exc)]
+    breakdown = NATIONAL
+    if raw := item.get("breakdown"):
+        try:
+            breakdown = breakdown_key(raw)
+        except BreakdownError:
+            errors["breakdown"] = [BREAKDOWN_SHAPE]
     if errors:
         raise ValidationError(errors)
-    return ValueInput(indicator, period, value, comment)
+    return ValueInput(indicator, period, value, comment, breakdown)
 
 
 def _or_error(parse, *args, **kwargs):

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +26,7 @@ from core.roles import Role, user_has_role
 from core.selectors import persons_behind
 
 from . import staging
+from .breakdowns import breakdown_parse
 from .models import (
     Frequency,
     Indicator,
@@ -37,7 +38,7 @@ from .models import (
 )
 from .parsing import InputError, period_label, text_check
 from .scopes import EVERYTHING, WriteScope
-from .selectors import ValueHead, value_heads
+from .selectors import ValueHead, breakdown_codes, indicator_breakdowns, value_heads
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +168,50 @@ def value_check(
         raise InputError(_("A percentage must lie between 0 and 100."))
 
 
+class SeriesCheck:
+    """Whether a value's breakdown is one its indicator declares, with codes of
+    the dimensions' code lists. Reads nothing for national values; two queries
+    for a batch with broken-down ones, however many."""
+
+    def __init__(self, declared: dict[int, set[str]], codes: dict[str, set[str]]):
+        self.declared = declared
+        self.codes = codes
+
+    @classmethod
+    def for_items(cls, items: Sequence[ValueInput]) -> "SeriesCheck":
+        ids = {item.indicator.pk for item in items if item.breakdown}
+        if not ids:
+            return cls({}, {})
+        declared = indicator_breakdowns(indicator_ids=ids)
+        return cls(declared, breakdown_codes(set().union(*declared.values())))
+
+    def check(self, indicator: Indicator, key: str) -> None:
+        """Raises InputError (with ``field`` "breakdown") if the key is refused."""
+        if not key:
+            return
+        declared = self.declared.get(indicator.pk, set())
+        for dimension, category in breakdown_parse(key).items():
+            if dimension not in declared:
+                raise InputError(
+                    _(
+                        "%(indicator)s is not broken down by “%(dimension)s”"
+                        " (it is by: %(declared)s)."
+                    )
+                    % {
+                        "indicator": indicator.code,
+                        "dimension": dimension,
+                        "declared": ", ".join(sorted(declared)) or _("nothing"),
+                    },
+                    field="breakdown",
+                )
+            if category not in self.codes.get(dimension, ()):
+                raise InputError(
+                    _("“%(code)s” is not a code of the dimension “%(dimension)s”.")
+                    % {"code": category, "dimension": dimension},
+                    field="breakdown",
+                )
+
+
 def _period_fits(start: dt.date, frequency: str) -> bool:
     months = _PERIOD_MONTHS.get(frequency)
     return months is None or start.month in months
@@ -185,15 +230,22 @@ def values_plan(
         indicator_ids={item.indicator.pk for item in items},
         period_starts={item.period_start for item in items},
     )
+    series = SeriesCheck.for_items(items)
     planned, today = [], timezone.localdate()
     for item in items:
         pending, official = heads.get(item.key, (None, None))
-        planned.append(_value_plan_one(item, pending or official, status, today))
+        planned.append(
+            _value_plan_one(item, pending or official, status, today, series)
+        )
     return planned
 
 
 def _value_plan_one(
-    item: ValueInput, head: ValueHead | None, status: str, today: dt.date
+    item: ValueInput,
+    head: ValueHead | None,
+    status: str,
+    today: dt.date,
+    series: "SeriesCheck",
 ) -> PlannedValue:
     try:
         value_check(
@@ -202,8 +254,10 @@ def _value_plan_one(
             value=item.value,
             today=today,
         )
+        series.check(item.indicator, item.breakdown)
     except InputError as exc:
-        return PlannedValue(item, "error", head, ItemError(ErrorCode.INVALID, str(exc)))
+        error = ItemError(ErrorCode.INVALID, str(exc), exc.field)
+        return PlannedValue(item, "error", head, error)
     if head is None:
         return PlannedValue(item, "created")
     same_status = head.status in (status, APPROVED)
@@ -262,9 +316,11 @@ def _items_check_unique(items: Sequence[ValueInput]) -> None:
     for i, item in enumerate(items):
         key = item.key
         if key in seen:
-            message = _("The same period appears twice (also item %(n)d).") % {
-                "n": seen[key] + 1
-            }
+            message = (
+                _("The same period and breakdown appear twice (also item %(n)d).")
+                if key.breakdown
+                else _("The same period appears twice (also item %(n)d).")
+            ) % {"n": seen[key] + 1}
             errors[i] = ItemError(ErrorCode.DUPLICATE, message)
         seen.setdefault(key, i)
     if errors:
@@ -450,6 +506,7 @@ def _values_lock_for_decision(
     official = IndicatorValue.objects.filter(
         indicator_id=OuterRef("indicator_id"),
         period_start=OuterRef("period_start"),
+        breakdown=OuterRef("breakdown"),
         status=APPROVED,
         superseded_at__isnull=True,
     )
@@ -562,11 +619,16 @@ def indicator_create(
 
     Raises OutsideScope when its goal lies outside the writer's ``scope``.
     """
+    fields = dict(fields)
+    breakdowns = fields.pop("breakdowns", None)
     indicator = Indicator(**fields)
     scope.definition_check([indicator])
     indicator.full_clean()
     history_by(indicator, user)
-    indicator.save()
+    with transaction.atomic():
+        indicator.save()
+        if breakdowns:
+            indicator.breakdowns.set(breakdowns)
     return indicator
 
 
@@ -595,6 +657,10 @@ def indicator_update(
         scope.definition_check([indicator])
         before = {name: getattr(indicator, name) for name in Indicator.TARGET_FIELDS}
         frequency = indicator.frequency
+        fields = dict(fields)
+        breakdowns = fields.pop("breakdowns", None)
+        if breakdowns is not None:
+            _breakdowns_set(indicator, breakdowns)
         for name, value in fields.items():
             setattr(indicator, name, value)
         scope.definition_check([indicator])
@@ -619,6 +685,31 @@ def indicator_update(
         indicator.save()
         progress_recompute_enqueue([indicator.pk])
     return indicator
+
+
+def _breakdowns_set(indicator: Indicator, dimensions: Iterable[Any]) -> None:
+    """Declare the dimensions; one with values recorded cannot be dropped."""
+    codes = {dimension.code for dimension in dimensions}
+    dropped = set(indicator.breakdowns.values_list("code", flat=True)) - codes
+    used = sorted(
+        dimension
+        for dimension in dropped
+        if indicator.values.filter(
+            Q(breakdown__startswith=f"{dimension}:")
+            | Q(breakdown__contains=f",{dimension}:")
+        ).exists()
+    )
+    if used:
+        raise ValidationError(
+            {
+                "breakdowns": _(
+                    "Values are recorded by %(dimensions)s: such a breakdown "
+                    "cannot be removed."
+                )
+                % {"dimensions": ", ".join(used)}
+            }
+        )
+    indicator.breakdowns.set(list(dimensions))
 
 
 def _target_change_record(

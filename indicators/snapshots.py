@@ -33,6 +33,7 @@ from psycopg.types.numeric import FloatLoader
 from core.asof import NewestKeys, as_of_cutoff, fingerprint, newest_as_of
 
 from . import progress
+from .breakdowns import NATIONAL
 from .models import (
     Indicator,
     IndicatorTargetChange,
@@ -88,7 +89,7 @@ def indicator_series(
         return {}
     rows = _values_as_floats(
         IndicatorValue.objects.filter(official_at(as_of_cutoff(as_of)))
-        .filter(indicator_id__in=ids)
+        .filter(indicator_id__in=ids, breakdown=NATIONAL)
         .order_by("indicator_id", "period_start", "approved_at")
         .values_list("indicator_id", "period_start", "value")
     )

@@ -318,8 +318,18 @@ def import_detail(request, pk):
     rows = list(report_rows(job, errors_only=errors_only))
     page = Paginator(rows, REPORT_PAGE).get_page(request.GET.get("page"))
     officials = selectors.report_officials(page.object_list)
-    shown = [(row, officials.get(row[0])) for row in page.object_list]
-    ctx = {"job": job, "page": page, "rows": shown, "errors_only": errors_only}
+    series = selectors.series_labels(row[6] for row in page.object_list if len(row) > 6)
+    shown = [
+        (row, officials.get(row[0]), series.get(row[6]) if len(row) > 6 else None)
+        for row in page.object_list
+    ]
+    ctx = {
+        "job": job,
+        "page": page,
+        "rows": shown,
+        "errors_only": errors_only,
+        "has_series": any(len(row) > 6 for row in rows),
+    }
     return render(request, "indicators/import_detail.html", ctx)
 
 
@@ -367,7 +377,12 @@ def export(request):
         indicators=indicators, history=request.GET.get("history") == "1"
     )
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    body, content_type = exports.values_export(rows, fmt=fmt)
+    dimensions = set().union(
+        *selectors.indicator_breakdowns(
+            indicator_ids=indicators.values_list("pk", flat=True)
+        ).values()
+    )
+    body, content_type = exports.values_export(rows, fmt=fmt, dimensions=dimensions)
     response = HttpResponse(body, content_type=content_type)
     name = request.GET.get("indicator") or request.GET.get("goal") or "all"
     filename = f"values-{exports.safe_name(name)}.{fmt}"

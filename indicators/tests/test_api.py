@@ -50,6 +50,7 @@ INDICATOR_FIELDS = {
     "data_source",
     "owner",
     "is_demo",
+    "breakdowns",
 }
 # key, last use, roles, indicators, then values_record: savepoint, lock,
 # heads, inserts (value + history), release.
@@ -57,6 +58,7 @@ QUERIES_PER_BULK = 10
 VALUE_FIELDS = {
     "indicator",
     "period",
+    "breakdown",
     "value",
     "status",
     "comment",
@@ -753,7 +755,7 @@ def test_indicator_list_query_count_does_not_grow(
     for i in range(count):
         IndicatorFactory(code=f"Q{i}", goal=Goal.objects.get(code="M4"))
     key_m1.get(f"{API}/indicators/")
-    with django_assert_num_queries(4):  # key, roles, count, page
+    with django_assert_num_queries(5):  # key, roles, count, page, breakdowns
         key_m1.get(f"{API}/indicators/")
 
 
