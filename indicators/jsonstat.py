@@ -14,7 +14,8 @@ list or as a sparse object from position to value. For an indicator:
   is the national figure (no key in the cell's breakdown);
 - any other dimension must have a single category (SSB's ``ContentsCode``),
   and is then ignored;
-- a null value is missing data: no cell, and not an error.
+- a null value is missing data: no cell, and not an error (``status``, which
+  says why a value is missing, is not read).
 
 Every problem is reported, per cell where it is one cell's, naming the cell by
 the dataset's own dimension and category codes (``Region=99, Tid=2024``). The
@@ -113,12 +114,12 @@ def dataset_read(
     Periods are not checked against the indicator's frequency: the caller
     does that, as it does for every other way values arrive.
     """
-    if not is_dataset(dataset):
-        return _refused(
-            "not_dataset",
-            _('This is not a JSON-stat dataset: it has no "class": "dataset".'),
-        )
     try:
+        if not is_dataset(dataset):
+            raise _Refused(
+                "not_dataset",
+                _('This is not a JSON-stat dataset: it has no "class": "dataset".'),
+            )
         axes = _axes(dataset, breakdowns, categories, national_codes)
         pairs, errors = _values(dataset, math.prod(len(a.meanings) for a in axes))
     except _Refused as refused:
@@ -149,10 +150,6 @@ class _Refused(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.error = CellError(None, "", code, message)
-
-
-def _refused(code: str, message: str) -> Reading:
-    return Reading([], [CellError(None, "", code, message)], 0)
 
 
 def _axes(
