@@ -166,11 +166,7 @@ def _axes(
     ]
     time = _time_dimension(dataset, ids)
     assigned = _breakdown_dimensions(
-        [
-            (dimension, size)
-            for dimension, size in zip(ids, sizes, strict=True)
-            if dimension != time
-        ],
+        {d: size for d, size in zip(ids, sizes, strict=True) if d != time},
         _role(dataset, "geo"),
         breakdowns,
     )
@@ -194,26 +190,29 @@ def _axes(
 
 
 def _breakdown_dimensions(
-    dimensions: list[tuple[str, int]], geo: list[str], breakdowns: Sequence[str]
+    sizes: Mapping[str, int], geo: list[str], breakdowns: Sequence[str]
 ) -> dict[str, str]:
-    """The breakdown each dimension other than time is, by dimension id."""
-    assigned: dict[str, str] = {}
-    for dimension, size in dimensions:
+    """The breakdown each of these dimensions is, by dimension id."""
+    dimension_of: dict[str, str] = {}
+    for dimension, size in sizes.items():
         breakdown = _breakdown_of(dimension, geo, breakdowns, size)
         if breakdown is None:
             continue
-        other = next((d for d, b in assigned.items() if b == breakdown), None)
-        if other is not None:
+        if breakdown in dimension_of:
             raise _Refused(
                 "duplicate_dimension",
                 _(
                     "The dimensions %(first)s and %(second)s are both the "
                     "breakdown %(breakdown)s."
                 )
-                % {"first": other, "second": dimension, "breakdown": breakdown},
+                % {
+                    "first": dimension_of[breakdown],
+                    "second": dimension,
+                    "breakdown": breakdown,
+                },
             )
-        assigned[dimension] = breakdown
-    return assigned
+        dimension_of[breakdown] = dimension
+    return {dimension: breakdown for breakdown, dimension in dimension_of.items()}
 
 
 def _ids(dataset: Mapping[str, Any]) -> list[str]:
