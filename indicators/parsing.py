@@ -128,8 +128,13 @@ def period_parse(label: str, *, frequency: str, today: dt.date) -> dt.date:
 
 def period_start_of(label: str) -> dt.date:
     """The first day of the period a label names, of whatever granularity."""
+    return period_of(label)[0]
+
+
+def period_of(label: str) -> tuple[dt.date, str]:
+    """The first day and the granularity of the period a label names."""
     text = str(label).strip()
-    return (_period_canonical(text) or _period_match(text))[0]
+    return _period_canonical(text) or _period_match(text)
 
 
 def _period_canonical(text: str) -> tuple[dt.date, str] | None:
