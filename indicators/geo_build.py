@@ -24,7 +24,8 @@ by the cosine of the latitude) and used by both its sides, so neighbours keep
 one common border without gaps or overlaps. A health region is the union of
 its counties: the chains owned by one of its counties only, joined end to end.
 Polygons smaller than ``MIN_AREA_KM2`` (small islands) are left out, except a
-county's largest; coordinates are rounded to ``DECIMALS`` places.
+county's largest; coordinates are rounded to ``DECIMALS`` places. Outer rings
+run clockwise, as d3-geo (plotly.js) needs.
 """
 
 import json
@@ -310,8 +311,12 @@ def _collection(features: Iterable[tuple[str, str, list[list[Ring]]]]) -> dict:
                 "properties": {"name": name},
                 "geometry": {
                     "type": "MultiPolygon",
+                    # Reversed: d3-geo, which draws plotly.js maps, reads a
+                    # clockwise ring as the area inside it and a
+                    # counter-clockwise one as the rest of the globe (the
+                    # opposite of RFC 7946's right-hand rule).
                     "coordinates": [
-                        [[list(p) for p in ring] for ring in polygon]
+                        [[list(p) for p in reversed(ring)] for ring in polygon]
                         for polygon in polygons
                     ],
                 },

@@ -55,6 +55,15 @@ def test_every_ring_is_closed_and_rounded():
                     assert round(lon, geo_build.DECIMALS) == lon
 
 
+def test_outer_rings_run_clockwise_as_plotly_draws_them():
+    # d3-geo fills a counter-clockwise ring as the whole globe outside it.
+    for name in (geo_build.COUNTIES_OUT, geo_build.REGIONS_OUT):
+        for feature in _load(name)["features"]:
+            for polygon in feature["geometry"]["coordinates"]:
+                assert geo_build.ring_area_km2(polygon[0]) < 0
+                assert all(geo_build.ring_area_km2(h) > 0 for h in polygon[1:])
+
+
 def test_health_regions_are_the_four_and_cover_all_15_counties_once():
     features = _load(geo_build.REGIONS_OUT)["features"]
     assert [f["id"] for f in features] == ["HSØ", "HV", "HMN", "HN"]
@@ -69,8 +78,8 @@ def test_a_health_region_covers_the_area_of_its_counties():
     counties = {f["id"]: f for f in _load(geo_build.COUNTIES_OUT)["features"]}
     regions = {f["id"]: f for f in _load(geo_build.REGIONS_OUT)["features"]}
 
-    def area(feature):
-        return sum(geo_build.ring_area_km2(ring) for ring in _rings(feature))
+    def area(feature):  # outer rings clockwise: negative areas
+        return -sum(geo_build.ring_area_km2(ring) for ring in _rings(feature))
 
     for code, _name, _en, members in geo_build.HEALTH_REGIONS:
         expected = sum(area(counties[c]) for c in members)
