@@ -232,7 +232,8 @@ def _by_value(
                     "y": 0,
                     "yanchor": "top",
                     "thickness": 12,
-                    "len": 0.6,
+                    "lenmode": "pixels",
+                    "len": 240,
                     "title": {"text": unit_label or _("Value"), "side": "top"},
                 },
             )

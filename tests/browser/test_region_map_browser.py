@@ -41,11 +41,9 @@ def _areas():
     ]
 
 
-def _page_html(colour_by: str) -> str:
+def _page_html(colour_by: str, areas, level: str) -> str:
     with translation.override("nb"):
-        view = maps.region_map(
-            _areas(), level=maps.COUNTY, colour_by=colour_by, unit_label="%"
-        )
+        view = maps.region_map(areas, level=level, colour_by=colour_by, unit_label="%")
         body = render_to_string("indicators/_region_map.html", {"region_map": view})
         styles = "".join(
             f'<link rel="stylesheet" href="{static(name)}">'
@@ -66,8 +64,9 @@ def _page_html(colour_by: str) -> str:
     )
 
 
-def _open(page, colour_by: str) -> None:
-    html = _page_html(colour_by)
+def _open(page, colour_by: str, areas=None, level=maps.COUNTY) -> None:
+    areas = _areas() if areas is None else areas
+    html = _page_html(colour_by, areas, level)
     page.route(
         f"**{PAGE}",
         lambda route: route.fulfill(
@@ -78,9 +77,8 @@ def _open(page, colour_by: str) -> None:
     )
     page.goto(PAGE)
     # (A locator, not wait_for_function: the CSP forbids evaluating strings.)
-    page.locator("#region-map path.choroplethlocation").nth(14).wait_for(
-        state="attached", timeout=20_000
-    )
+    shapes = page.locator("#region-map path.choroplethlocation")
+    shapes.nth(len(areas) - 1).wait_for(state="attached", timeout=20_000)
 
 
 def _no_horizontal_overflow(page) -> bool:
@@ -148,3 +146,24 @@ def test_county_map_by_value_has_a_colour_bar_with_the_unit(page, check_accessib
     page.wait_for_timeout(300)
     assert _no_horizontal_overflow(page)
     check_accessibility("region-map-value-390")
+
+
+def test_health_region_map_draws_the_four_regions_without_inner_borders(
+    page, check_accessibility
+):
+    regions = [
+        maps.RegionArea(code, name, Decimal(value), status, "2025")
+        for code, name, value, status in (
+            ("HSØ", "Helse Sør-Øst", 61, STATUSES[0]),
+            ("HV", "Helse Vest", 58, STATUSES[1]),
+            ("HMN", "Helse Midt-Norge", 55, STATUSES[2]),
+            ("HN", "Helse Nord", 49, STATUSES[4]),
+        )
+    ]
+    _open(page, maps.BY_VALUE, regions, maps.HEALTH_REGION)
+
+    assert page.locator("#region-map path.choroplethlocation").count() == 4
+    # Target achieved and good progress: Helse Sør-Øst and Helse Vest.
+    assert page.get_by_text("2 av 4 helseregioner i rute").is_visible()
+    assert page.locator(".region-map-table tbody tr").count() == 4
+    check_accessibility("region-map-health-regions-1280")
