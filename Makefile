@@ -76,3 +76,10 @@ vendor-designsystemet:
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# The map files (static/geo/) and the region code list (indicators/data/
+# regions.json) from Kartverket's boundaries; commit what it writes.
+GEO_SOURCE ?= ../shared/geo
+.PHONY: geo
+geo:
+	$(PYTHON) -m indicators.geo_build $(GEO_SOURCE)

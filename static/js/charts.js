@@ -16,12 +16,14 @@
       if (!json) { return; }
       var figure = JSON.parse(json);
       var lang = document.documentElement.lang || "nb";
-      Plotly.newPlot(el, figure.data, figure.layout, {
+      // A figure may add to the config (a map: where its world outline is).
+      var config = Object.assign({
         responsive: true,
         displaylogo: false,
         locale: lang === "nb" ? "no" : "en",
         modeBarButtonsToRemove: ["select2d", "lasso2d"]
-      });
+      }, figure.config || {});
+      Plotly.newPlot(el, figure.data, figure.layout, config);
       el.dataset.drawn = "1";
     });
   }
