@@ -27,8 +27,8 @@ from core.charts import PALETTE, ChartView, Figure, chart_view
 from core.numbers import NO_NUMBER, decimal_text, number_text, with_unit
 from indicators.charts import ChartPoint
 from indicators.progress import NOT_AVAILABLE, STATUSES, SUBSTANTIAL, TARGET_ACHIEVED
-from strategy.charts import STATUS_STYLE
 from strategy.models import ProgressStatus
+from strategy.status_style import STATUS_STYLE
 
 COUNTY = "county"
 HEALTH_REGION = "health_region"

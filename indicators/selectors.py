@@ -258,7 +258,7 @@ def series_labels(keys: Iterable[str]) -> dict[str, str]:
         english = get_language() == "en"
         for dimension, code, name_nb, name_en in rows:
             names[(dimension, code)] = (name_en if english else "") or name_nb
-    labels = {}
+    labels: dict[str, str] = {}
     for key in keys:
         if not key:
             labels[key] = str(_("National"))

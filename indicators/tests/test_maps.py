@@ -14,7 +14,7 @@ from indicators.progress import (
     SUBSTANTIAL,
     TARGET_ACHIEVED,
 )
-from strategy.charts import STATUS_STYLE
+from strategy.status_style import STATUS_STYLE
 
 CODES = [
     "03", "11", "15", "18", "31", "32", "33", "34",

@@ -2,8 +2,8 @@ from django import template
 from django.utils.html import format_html
 
 from core.numbers import score_text
-from strategy.charts import status_icon
 from strategy.models import ProgressStatus
+from strategy.status_style import status_icon
 
 register = template.Library()
 LABELS = dict(ProgressStatus.choices)

@@ -2,7 +2,8 @@ import json
 
 from django.utils import translation
 
-from strategy.charts import GoalStatusCounts, status_distribution_chart, status_icon
+from strategy.charts import GoalStatusCounts, status_distribution_chart
+from strategy.status_style import status_icon
 
 
 def test_distribution_has_one_trace_per_status_with_icons_in_names():
