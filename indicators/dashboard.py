@@ -5,19 +5,56 @@ request but the figure layout.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from core.charts import ChartView
 from core.numbers import number_text, percent_text
 
 from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_chart
 from .explain import Explanation, snapshot_explain
-from .models import Indicator, ProgressSnapshot, ValueStatus
+from .maps import (
+    BY_STATUS,
+    COUNTY,
+    HEALTH_REGION,
+    RegionArea,
+    RegionMapView,
+    RegionSeries,
+    on_track_text,
+    region_comparison_figure,
+    region_map,
+)
+from .models import BreakdownDimension, Indicator, ProgressSnapshot, ValueStatus
 from .parsing import period_label_from_time
 from .progress import Components, stored_components
-from .snapshots import indicator_series, snapshot_as_of
+from .selectors import region_categories
+from .snapshots import (
+    breakdown_series,
+    indicator_series,
+    series_snapshots_as_of,
+    snapshot_as_of,
+)
+
+REGION_PREFIX = f"{BreakdownDimension.REGION}:"
+
+
+@dataclass(frozen=True)
+class RegionalView:
+    """An indicator's regional series as of a date: the map, the count of
+    regions on track at each level, the comparison with the national figure."""
+
+    level: str
+    colour_by: str
+    levels: list[str]  # the levels that have series, for the switch
+    map: RegionMapView
+    comparison: ChartView
+    on_track: dict[str, str]  # level → "9 of 15 counties on track"
+    series_count: int
 
 
 @dataclass(frozen=True)
@@ -27,10 +64,15 @@ class IndicatorDashboard:
     explanation: Explanation | None
     value_chart: ChartView
     pace_chart: ChartView | None
+    regional: RegionalView | None = None
 
 
 def indicator_dashboard(
-    *, indicator: Indicator, as_of: dt.date | None = None
+    *,
+    indicator: Indicator,
+    as_of: dt.date | None = None,
+    level: str | None = None,
+    colour_by: str = BY_STATUS,
 ) -> IndicatorDashboard:
     day = as_of or timezone.localdate()
     snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=day)
@@ -72,6 +114,83 @@ def indicator_dashboard(
         else None,
         value_chart=indicator_value_chart(data, number_text),
         pace_chart=pace,
+        regional=regional_view(
+            indicator=indicator,
+            day=day,
+            national=data.approved,
+            level=level,
+            colour_by=colour_by,
+        ),
+    )
+
+
+def regional_view(
+    *,
+    indicator: Indicator,
+    day: dt.date,
+    national: Sequence[ChartPoint],
+    level: str | None = None,
+    colour_by: str = BY_STATUS,
+) -> RegionalView | None:
+    """The regional series of an indicator as of ``day``, None without any.
+
+    Three queries however many series: their values, their snapshots and the
+    region code list.
+    """
+    series = {
+        breakdown: points
+        for (_pk, breakdown), points in breakdown_series(
+            indicator_ids=[indicator.pk], as_of=day
+        ).items()
+        if breakdown.startswith(REGION_PREFIX) and "," not in breakdown
+    }
+    if not series:
+        return None
+    snapshots = series_snapshots_as_of(indicator_id=indicator.pk, as_of=day)
+    english = get_language() == "en"
+    areas: dict[str, list[RegionArea]] = {COUNTY: [], HEALTH_REGION: []}
+    lines: dict[str, list[RegionSeries]] = {COUNTY: [], HEALTH_REGION: []}
+    for code, name_nb, name_en, region_level in region_categories(
+        levels=(COUNTY, HEALTH_REGION)
+    ):
+        key = f"{REGION_PREFIX}{code}"
+        name = (name_en if english else "") or name_nb
+        points = [
+            ChartPoint(period_label_from_time(t), t, v) for t, v in series.get(key, [])
+        ]
+        snapshot = snapshots.get(key)
+        latest = points[-1] if points else None
+        areas[region_level].append(
+            RegionArea(
+                code=code,
+                name=name,
+                value=None if latest is None else Decimal(str(latest.value)),
+                status=snapshot.status if snapshot and points else None,
+                period=latest.label if latest else "",
+            )
+        )
+        if points:
+            lines[region_level].append(RegionSeries(code, name, points))
+    levels = [lvl for lvl in (COUNTY, HEALTH_REGION) if lines[lvl]]
+    chosen = level if level in levels else levels[0]
+    return RegionalView(
+        level=chosen,
+        colour_by=colour_by,
+        levels=levels,
+        map=region_map(
+            areas[chosen],
+            level=chosen,
+            colour_by=colour_by,
+            unit_label=indicator.unit_label,
+        ),
+        comparison=region_comparison_figure(
+            national,
+            lines[chosen],
+            unit_label=indicator.unit_label,
+            as_of_label=date_format(day, "DATE_FORMAT"),
+        ),
+        on_track={lvl: on_track_text(areas[lvl], lvl) for lvl in levels},
+        series_count=len(series),
     )
 
 

@@ -19,7 +19,17 @@ from simple_history.utils import bulk_create_with_history
 from core.upsert import UpsertCounts, upsert
 from strategy.models import Goal
 
-from .models import Frequency, Indicator, IndicatorValue, ValueSource, ValueStatus
+from .breakdowns import breakdown_key
+from .models import (
+    BreakdownCategory,
+    BreakdownDimension,
+    BreakdownLevel,
+    Frequency,
+    Indicator,
+    IndicatorValue,
+    ValueSource,
+    ValueStatus,
+)
 
 FIRST_YEAR = 2018
 LAST_YEAR = 2026
@@ -108,6 +118,10 @@ _TABLE = [
 # fmt: on
 
 DEMO_INDICATORS = [DemoIndicator(*row) for row in _TABLE]
+# Broken down by county and by health region: invented too. Each county's
+# series is the national one times a fixed factor of its own (0.82–1.12) with
+# noise; a health region's is the mean of its counties.
+REGIONAL_DEMO = ("DEMO-M1-1", "DEMO-M4-3")
 
 
 # --- Loading -------------------------------------------------------------------
@@ -150,7 +164,73 @@ def demo_load() -> UpsertCounts:
             counts=counts,
         )
         _demo_values_create(indicator, demo, counts)
+        if demo.code in REGIONAL_DEMO:
+            _demo_regions_create(indicator, demo, counts)
     return counts
+
+
+def regional_series(demo: DemoIndicator) -> dict[str, list[tuple[int, Decimal]]]:
+    """Invented values per county and health region (their codes), per year."""
+    counties = BreakdownCategory.objects.filter(
+        dimension__code=BreakdownDimension.REGION, level=BreakdownLevel.COUNTY
+    ).values_list("code", "parent__code")
+    national = demo.series()
+    found: dict[str, list[tuple[int, Decimal]]] = {}
+    members: dict[str, list[str]] = {}
+    for code, parent in sorted(counties):
+        rng = random.Random(f"{demo.code}:{code}")  # noqa: S311 - demo data
+        factor = rng.uniform(0.82, 1.12)
+        points = []
+        for year, value in national:
+            number = float(value) * factor * (1 + rng.uniform(-0.02, 0.02))
+            if demo.limit is not None:
+                number = min(number, demo.limit)
+            points.append((year, Decimal(f"{max(number, 0):.1f}")))
+        found[code] = points
+        members.setdefault(parent, []).append(code)
+    for region, codes in members.items():
+        found[region] = [
+            (
+                year,
+                Decimal(
+                    f"{sum(float(found[c][i][1]) for c in codes) / len(codes):.1f}"
+                ),
+            )
+            for i, (year, _value) in enumerate(national)
+        ]
+    return found
+
+
+def _demo_regions_create(
+    indicator: Indicator, demo: DemoIndicator, counts: UpsertCounts
+) -> None:
+    indicator.breakdowns.add(
+        BreakdownDimension.objects.get(code=BreakdownDimension.REGION)
+    )
+    existing = set(
+        indicator.values.exclude(breakdown="").values_list("breakdown", "period_start")
+    )
+    now = timezone.now()
+    new_values = [
+        IndicatorValue(
+            indicator=indicator,
+            period_start=dt.date(year, 1, 1),
+            breakdown=breakdown_key({BreakdownDimension.REGION: code}),
+            granularity=Frequency.ANNUAL,
+            value=value,
+            status=ValueStatus.APPROVED,
+            source=ValueSource.DEMO,
+            comment="Eksempeldata",
+            entered_at=min(now, _demo_published(year)),
+            approved_at=min(now, _demo_published(year)),
+        )
+        for code, points in regional_series(demo).items()
+        for year, value in points
+        if (f"region:{code}", dt.date(year, 1, 1)) not in existing
+    ]
+    bulk_create_with_history(new_values, IndicatorValue)
+    for _row in new_values:
+        counts.add("indicatorvalue", "created")
 
 
 def _demo_published(year: int) -> dt.datetime:

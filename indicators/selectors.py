@@ -21,6 +21,7 @@ from strategy.models import Goal
 from .breakdowns import NATIONAL, BreakdownError, breakdown_parse
 from .models import (
     BreakdownCategory,
+    BreakdownDimension,
     Frequency,
     Indicator,
     IndicatorTargetChange,
@@ -274,6 +275,18 @@ def _parse_or_empty(key: str) -> dict[str, str]:
         return breakdown_parse(key)
     except BreakdownError:
         return {}
+
+
+def region_categories(*, levels: Iterable[str]) -> list[tuple[str, str, str, str]]:
+    """``(code, name, English name, level)`` of the region code list at these
+    levels, in the list's order. One query."""
+    return list(
+        BreakdownCategory.objects.filter(
+            dimension__code=BreakdownDimension.REGION, level__in=list(levels)
+        )
+        .order_by("order", "code")
+        .values_list("code", "name_nb", "name_en", "level")
+    )
 
 
 def breakdown_codes(dimensions: Iterable[str]) -> dict[str, set[str]]:

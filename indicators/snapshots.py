@@ -39,6 +39,7 @@ from .models import (
     IndicatorTargetChange,
     IndicatorValue,
     ProgressSnapshot,
+    SeriesSnapshot,
     ValueStatus,
 )
 
@@ -93,11 +94,17 @@ def indicator_series(
         .order_by("indicator_id", "period_start", "approved_at")
         .values_list("indicator_id", "period_start", "value")
     )
+    return _points_by_owner(rows)
+
+
+def _points_by_owner(rows: Iterable[tuple]) -> dict:
+    """``(owner, period start, value)`` rows, grouped by owner and ordered by
+    period, as each owner's points; of two rows of one period the last."""
     times: dict[dt.date, float] = {}  # few distinct periods among many rows
-    series: dict[int, Series] = {}
+    series: dict = {}
     points: Series = []
     current_id = last_start = None
-    # Rows come grouped by indicator and period: plain appends, no lookups.
+    # Rows come grouped by owner and period: plain appends, no lookups.
     for indicator_id, start, value in rows:
         if indicator_id != current_id:
             current_id, last_start = indicator_id, None
@@ -127,6 +134,27 @@ def _values_as_floats(rows: models.QuerySet) -> Iterable[tuple]:
         cursor.adapters.register_loader("numeric", FloatLoader)  # this cursor only
         cursor.execute(*rows.query.sql_with_params())
         return cursor.fetchall()
+
+
+def breakdown_series(
+    *, indicator_ids: Iterable[int], as_of: dt.date
+) -> dict[tuple[int, str], Series]:
+    """Each broken-down series' official points as of a date, keyed by
+    ``(indicator id, breakdown key)``; the national figures are not among
+    them (``indicator_series``). One query."""
+    ids = list(indicator_ids)
+    if not ids:
+        return {}
+    rows = _values_as_floats(
+        IndicatorValue.objects.filter(official_at(as_of_cutoff(as_of)))
+        .filter(indicator_id__in=ids)
+        .exclude(breakdown=NATIONAL)
+        .order_by("indicator_id", "breakdown", "period_start", "approved_at")
+        .values_list("indicator_id", "breakdown", "period_start", "value")
+    )
+    return _points_by_owner(
+        ((pk, breakdown), start, value) for pk, breakdown, start, value in rows
+    )
 
 
 # --- Definitions as they apply ---------------------------------------------------
@@ -317,7 +345,7 @@ def snapshot_as_of(
 
 
 def _value_change_days(
-    ids: list[int], *, since: dt.date | None
+    ids: list[int], *, since: dt.date | None, broken_down: bool = False
 ) -> dict[int, set[dt.date]]:
     """The days (Europe/Oslo) from ``since`` on (all with None) on which each
     indicator had a value approved or superseded. Two queries, counted by day
@@ -328,6 +356,11 @@ def _value_change_days(
     approved = IndicatorValue.objects.filter(
         indicator_id__in=ids, status=ValueStatus.APPROVED
     ).order_by()
+    approved = (
+        approved.exclude(breakdown=NATIONAL)
+        if broken_down
+        else approved.filter(breakdown=NATIONAL)
+    )
     for stamp in ("approved_at", "superseded_at"):
         rows = approved.filter(**{f"{stamp}__isnull": False})
         if start is not None:
@@ -521,12 +554,18 @@ def indicators_needing_recompute() -> list[int]:
     snapshots = ProgressSnapshot.objects.filter(indicator=OuterRef("pk"))
     newest_computed = snapshots.order_by("-computed_at").values("computed_at")[:1]
     newest_day = snapshots.order_by("-as_of").values("as_of")[:1]
-    newest_approval = (
-        IndicatorValue.objects.filter(
-            indicator=OuterRef("pk"), status=ValueStatus.APPROVED
-        )
-        .order_by("-approved_at")
-        .values("approved_at")[:1]
+    approvals = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"), status=ValueStatus.APPROVED
+    ).order_by("-approved_at")
+    newest_approval = approvals.filter(breakdown=NATIONAL).values("approved_at")[:1]
+    # Broken-down series have their own snapshots.
+    newest_series_approval = approvals.exclude(breakdown=NATIONAL).values(
+        "approved_at"
+    )[:1]
+    newest_series_computed = (
+        SeriesSnapshot.objects.filter(indicator=OuterRef("pk"))
+        .order_by("-computed_at")
+        .values("computed_at")[:1]
     )
     due_change = IndicatorTargetChange.objects.filter(
         indicator=OuterRef("pk"),
@@ -538,13 +577,121 @@ def indicators_needing_recompute() -> list[int]:
             computed=Subquery(newest_computed),
             day=Subquery(newest_day),
             approved=Subquery(newest_approval),
+            series_approved=Subquery(newest_series_approval),
+            series_computed=Subquery(newest_series_computed),
         )
         .filter(
             Q(computed__isnull=True)
             | Q(approved__gt=F("computed"))
+            | Q(series_approved__isnull=False, series_computed__isnull=True)
+            | Q(series_approved__gt=F("series_computed"))
             | Q(updated_at__gt=F("computed"))
             | Exists(due_change)
         )
         .order_by("pk")
     )
     return list(stale.values_list("pk", flat=True))
+
+
+# --- Broken-down series ---------------------------------------------------------
+
+
+def series_definition(row: dict) -> progress.Definition:
+    """How a broken-down series is judged: against the indicator's target,
+    from the series' own first value. The published baseline is the national
+    figure's, not a county's or a sector's."""
+    return definition_from_row({**row, "baseline_value": None, "baseline_year": None})
+
+
+def series_snapshots_as_of(
+    *, indicator_id: int, as_of: dt.date | None = None
+) -> dict[str, SeriesSnapshot]:
+    """Each broken-down series' newest snapshot at or before ``as_of``, by
+    breakdown key. One query, whatever the number of series."""
+    rows = SeriesSnapshot.objects.filter(
+        indicator_id=indicator_id, as_of__lte=as_of or timezone.localdate()
+    ).order_by("breakdown", "-as_of", "-computed_at", "-pk")
+    newest: dict[str, SeriesSnapshot] = {}
+    for row in rows:
+        newest.setdefault(row.breakdown, row)
+    return newest
+
+
+@transaction.atomic
+def series_snapshots_record(
+    *, indicator_ids: Iterable[int], as_of: dt.date, full: bool = False
+) -> int:
+    """Bring the broken-down series' snapshots of these indicators up to
+    ``as_of``, as ``snapshots_record`` does for the national series: one for
+    each day on which a series' inputs changed, where its fingerprint differs
+    from its newest one. Returns the number written.
+
+    Reads nothing more for indicators without broken-down values (one query);
+    otherwise a fixed number of queries and one per day whose inputs are read.
+    """
+    ids = sorted(
+        IndicatorValue.objects.filter(indicator_id__in=list(indicator_ids))
+        .exclude(breakdown=NATIONAL)
+        .order_by()
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
+    if not ids:
+        return 0
+    computed_at = timezone.now()
+    histories = definition_histories(indicator_ids=ids)
+    stored: dict[tuple[int, str], list[tuple[dt.date, str]]] = {}
+    rows = SeriesSnapshot.objects.filter(indicator_id__in=ids, as_of__lte=as_of)
+    for pk, breakdown, day, key in rows.order_by(
+        "indicator_id", "breakdown", "as_of", "computed_at", "pk"
+    ).values_list("indicator_id", "breakdown", "as_of", "inputs_fingerprint"):
+        stored.setdefault((pk, breakdown), []).append((day, key))
+    newest_day: dict[int, dt.date] = {}
+    for (pk, _breakdown), keys in stored.items():
+        newest_day[pk] = min(newest_day.get(pk, keys[-1][0]), keys[-1][0])
+    since = {pk: None if full else newest_day.get(pk) for pk in ids}
+    known = [day for day in since.values() if day is not None]
+    first = min(known) if len(known) == len(ids) else None
+    changes = _value_change_days(ids, since=first, broken_down=True)
+    days = {
+        pk: _days(
+            changes.get(pk, set()) | history.days(),
+            since=since[pk],
+            until=as_of,
+        )
+        for pk, history in histories.items()
+    }
+    needed: dict[dt.date, list[int]] = {}
+    for pk, pk_days in days.items():
+        for day in pk_days:
+            needed.setdefault(day, []).append(pk)
+    newest = {key: NewestKeys(keys) for key, keys in stored.items()}
+    new_rows: list[SeriesSnapshot] = []
+    for day in sorted(needed):
+        series = breakdown_series(indicator_ids=needed[day], as_of=day)
+        owners = set(series) | {key for key in stored if key[0] in needed[day]}
+        for pk, breakdown in sorted(owners):
+            points = series.get((pk, breakdown), [])
+            definition = series_definition(histories[pk].at(day))
+            key = fingerprint(METHOD_VERSION, definition, points=points)
+            walker = newest.setdefault((pk, breakdown), NewestKeys([]))
+            if walker.at(day) == key:
+                continue
+            walker.wrote(key)
+            result = progress.compute(points, definition)
+            new_rows.append(
+                SeriesSnapshot(
+                    indicator_id=pk,
+                    breakdown=breakdown,
+                    as_of=day,
+                    computed_at=computed_at,
+                    inputs_fingerprint=key,
+                    method=result.method,
+                    status=result.status,
+                    score=result.score,
+                    progress_value=result.progress_value,
+                    components=result.components,
+                )
+            )
+    SeriesSnapshot.objects.bulk_create(new_rows, batch_size=2000)
+    return len(new_rows)

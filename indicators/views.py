@@ -30,6 +30,7 @@ from .forms import (
     ValueEntryForm,
 )
 from .imports import report_rows
+from .maps import BY_STATUS, BY_VALUE
 from .models import Indicator, IndicatorValue, ValueInput, ValueSource, ValueStatus
 
 REPORT_PAGE = 500
@@ -112,7 +113,13 @@ def _detail_render(request, indicator, form, status=200):
         as_of = as_of_from(request.GET)
     except AsOfError as exc:
         return as_of_error_page(request, exc)
-    dashboard = indicator_dashboard(indicator=indicator, as_of=as_of)
+    colour_by = request.GET.get("colour")
+    dashboard = indicator_dashboard(
+        indicator=indicator,
+        as_of=as_of,
+        level=request.GET.get("level"),
+        colour_by=colour_by if colour_by in (BY_VALUE, BY_STATUS) else BY_STATUS,
+    )
     changes = indicator.target_changes.select_related("changed_by")
     if as_of is not None:
         changes = changes.filter(changed_at__lt=as_of_cutoff(as_of))

@@ -14,7 +14,11 @@ from django.utils import timezone
 
 from core.asof import NewestKeys, fingerprint
 from core.upsert import UpsertCounts, upsert
-from indicators.snapshots import METHOD_VERSION, snapshots_record
+from indicators.snapshots import (
+    METHOD_VERSION,
+    series_snapshots_record,
+    snapshots_record,
+)
 
 from .models import Goal, GoalProgress, ProgressStatus, Strategy, SubGoal
 from .rollup import goal_rollup
@@ -108,7 +112,9 @@ def progress_recompute(
     number of queries however many indicators.
     """
     as_of = as_of or timezone.localdate()
+    indicator_ids = list(indicator_ids)
     recorded = snapshots_record(indicator_ids=indicator_ids, as_of=as_of, full=full)
+    series_snapshots_record(indicator_ids=indicator_ids, as_of=as_of, full=full)
     goals_created = goal_progress_record(
         goal_ids=recorded.goal_ids,
         as_of=as_of,

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.demo import DEMO_INDICATORS
+from indicators.demo import DEMO_INDICATORS, REGIONAL_DEMO
 from indicators.models import Indicator, IndicatorValue
 from strategy.models import Goal
 from tests.factories import IndicatorFactory
@@ -27,7 +27,8 @@ def test_demo_indicators_are_flagged_and_labelled(real_strategy):
         assert indicator.baseline_value is not None
         assert "(eksempel)" in indicator.name_nb
         assert "Eksempeldata" in str(indicator)
-        years = sorted(v.period_start.year for v in indicator.values.all())
+        national = indicator.values.filter(breakdown="")
+        years = sorted(v.period_start.year for v in national)
         assert years == list(range(2018, 2027))
     assert not IndicatorValue.objects.exclude(source="demo").exists()
 
@@ -79,3 +80,26 @@ def test_demo_has_a_progress_history_for_as_of_views(real_strategy):
     # Values are approved in March after their year: 2021 was not known yet.
     assert all(s.components["current_time"] == 2020.0 for s in past.values())
     assert set(snapshots_as_of()) == demo_ids
+
+
+def test_two_demo_indicators_are_broken_down_by_county_and_health_region(
+    real_strategy,
+):
+    load_demo()
+    broken_down = Indicator.objects.filter(values__breakdown__startswith="region:")
+    assert sorted(set(broken_down.values_list("code", flat=True))) == sorted(
+        REGIONAL_DEMO
+    )
+    for indicator in broken_down.distinct():
+        assert indicator.is_demo and indicator.breakdown_codes == ["region"]
+        series = set(
+            indicator.values.exclude(breakdown="").values_list("breakdown", flat=True)
+        )
+        # 15 counties and 4 health regions, every year, flagged as demo.
+        assert len(series) == 19
+        assert {"region:03", "region:56", "region:HSØ", "region:HN"} <= series
+        demo_values = indicator.values.exclude(breakdown="")
+        assert demo_values.count() == 19 * 9
+        assert set(demo_values.values_list("source", flat=True)) == {"demo"}
+        # Each series has its progress, by the same method.
+        assert indicator.series_snapshots.values("breakdown").distinct().count() == 19
