@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.charts import ChartView
 from core.numbers import number_text, percent_text
+from core.texts import in_language
 
 from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_chart
 from .explain import Explanation, snapshot_explain
@@ -46,7 +47,7 @@ def indicator_dashboard(
     ]
     data = chart_data(
         code=indicator.code,
-        name=indicator.name_nb,
+        name=in_language(indicator, "name"),
         unit_label=indicator.unit_label,
         official=official,
         provisional=provisional,
