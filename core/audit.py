@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .models import User
 from .numbers import decimal_text
+from .texts import NORWEGIAN_CONTENT
 
 # Governance data whose every change the council must be able to trace.
 AUDITED_MODELS = (
@@ -50,6 +51,7 @@ class AuditEntry:
     user: str
     reason: str
     changes: list[tuple[str, str, str]]  # field, before, after
+    lang: str = ""  # "nb" for the strategy's own texts (core.texts)
 
 
 def audited_models():
@@ -116,6 +118,7 @@ def _entry(record, related: dict) -> AuditEntry:
         user=record.history_user.get_username() if record.history_user else "",
         reason=record.history_change_reason or "",
         changes=changes,
+        lang="nb" if model._meta.label_lower in NORWEGIAN_CONTENT else "",
     )
 
 

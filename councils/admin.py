@@ -67,6 +67,11 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
     readonly_fields = ("case_number",)
     filter_horizontal = ("goals", "indicators", "initiatives", "deliveries")
 
+    # Items get their number from the service (agenda_item_add): the add page
+    # had none to give and failed; they are added on the meeting's page.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not _locked(obj)
 

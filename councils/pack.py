@@ -179,7 +179,7 @@ def _since_last(meeting: Meeting, as_of: dt.date) -> dict:
         "status_changes": [
             {
                 "indicator": c.indicator_code,
-                "name": c.indicator_name,
+                "name": c.indicator_name_nb,
                 "before": str(c.before),
                 "after": str(c.after),
             }

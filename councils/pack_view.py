@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from core.charts import ChartView
 from core.numbers import number_text
+from core.texts import in_language
 from indicators.charts import indicator_value_chart
 from indicators.dashboard import chart_data
 from indicators.progress import stored_components
@@ -37,7 +38,7 @@ def _indicator(item_number: str, data: dict) -> PackIndicator:
     chart = indicator_value_chart(
         chart_data(
             code=f"{data['code']}-{item_number.replace('/', '-')}",
-            name=data["name_nb"],
+            name=in_language(data, "name"),
             unit_label=data["unit_label"],
             official=[tuple(point) for point in data["series"]],
             provisional=[],

@@ -92,7 +92,7 @@ def meeting_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
         "goals",
         "indicators",
         "initiatives",
-        "deliveries",
+        "deliveries__initiative",
         "attachments",
         Prefetch(
             "decisions",

@@ -7,6 +7,8 @@ selector from approved values, provisional values and the newest snapshot.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -82,7 +84,11 @@ def indicator_value_chart(data: IndicatorChartData, fmt: NumberFormat) -> ChartV
     return chart_view(
         figure,
         chart_id=f"chart-values-{data.code}",
-        title=_("%(name)s: values, baseline and target") % {"name": data.name},
+        # The name may be HTML marking its language (core.templatetags.texts).
+        title=mark_safe(  # noqa: S308 - both parts escaped
+            conditional_escape(_("%(name)s: values, baseline and target"))
+            % {"name": conditional_escape(data.name)}
+        ),
         summary=value_chart_summary(data, fmt),
         columns=[_("Period"), _value_heading(data.unit_label), _("Status")],
         rows=value_table_rows(data, fmt),

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 
 from core.charts import ChartView
 from core.numbers import number_text, percent_text
+from core.texts import in_language
 
 from .charts import ChartPoint, IndicatorChartData, indicator_value_chart, pace_chart
 from .explain import Explanation, snapshot_explain
@@ -88,7 +89,7 @@ def indicator_dashboard(
     ]
     data = chart_data(
         code=indicator.code,
-        name=indicator.name_nb,
+        name=in_language(indicator, "name"),
         unit_label=indicator.unit_label,
         official=official,
         provisional=provisional,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import decimal_text
+from core.texts import NorwegianText
 
 from .import_files import MAX_BYTES, XLSX_MAGIC
 from .models import Indicator
@@ -218,7 +219,11 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, goals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [("", _("All goals")), *goals]
+        # The selector gives the goals' bokmål titles: marked as such.
+        self.fields["goal"].choices = [
+            ("", _("All goals")),
+            *((code, NorwegianText(title)) for code, title in goals),
+        ]
 
     def filters(self) -> dict:
         """The approval queue's keyword arguments (call after is_valid)."""

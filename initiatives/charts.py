@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from django.utils.translation import gettext as _
 
 from core.charts import PALETTE, ChartView, Figure, chart_view
+from core.texts import NorwegianText
 from strategy.models import Goal
 
 from .rules import VALUE_CHAIN
@@ -44,7 +45,7 @@ def _year(row) -> int | None:
 
 
 def _phase_name(step: int | None) -> str:
-    return VALUE_CHAIN[step - 1] if step else _("Phase not given")
+    return NorwegianText(VALUE_CHAIN[step - 1]) if step else _("Phase not given")
 
 
 def roadmap_overview_chart(

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.texts import NorwegianText
 from strategy.models import Goal, SubGoal
 
 from .models import PlanningStatus
@@ -18,7 +19,10 @@ class RoadmapFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", _("All phases"))]
-        + [(str(n), name) for n, name in enumerate(VALUE_CHAIN, start=1)],
+        # The roadmap's own bokmål names: it has no English for them.
+        + [
+            (str(n), NorwegianText(name)) for n, name in enumerate(VALUE_CHAIN, start=1)
+        ],
     )
     planning_status = forms.ChoiceField(
         label=_("Planning status"),

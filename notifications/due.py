@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.models import User
 from core.roles import Role
 from core.security_report import security_report
+from core.texts import code_and_name
 from councils.models import Meeting, MeetingSnapshot, Membership
 from councils.selectors import follow_ups_open
 from indicators.models import Indicator, ValueStatus
@@ -199,10 +200,10 @@ def reports_due(*, today: dt.date, unaddressed: bool = False) -> list[DueItem]:
         def text(initiative=initiative, late=late):
             if late:
                 return _("The status report of %(initiative)s is overdue.") % {
-                    "initiative": initiative
+                    "initiative": code_and_name(initiative)
                 }
             return _("The status report of %(initiative)s is due soon.") % {
-                "initiative": initiative
+                "initiative": code_and_name(initiative)
             }
 
         line, line_en = _both(text)

@@ -234,7 +234,8 @@ class GoalStatus:
 @dataclass(frozen=True)
 class StatusChange:
     indicator_code: str
-    indicator_name: str
+    indicator_name_nb: str
+    indicator_name_en: str
     is_demo: bool
     before: str
     after: str
@@ -306,13 +307,14 @@ def status_changes(*, since: dt.date, until: dt.date) -> list[StatusChange]:
         if pk not in before or before[pk][0] != status
     ]
     labels = dict(ProgressStatus.choices)
-    indicators = Indicator.objects.only("code", "name_nb", "is_demo").in_bulk(
-        changed_ids
-    )
+    indicators = Indicator.objects.only(
+        "code", "name_nb", "name_en", "is_demo"
+    ).in_bulk(changed_ids)
     rows = [
         StatusChange(
             indicator_code=indicators[pk].code,
-            indicator_name=indicators[pk].name_nb,
+            indicator_name_nb=indicators[pk].name_nb,
+            indicator_name_en=indicators[pk].name_en,
             is_demo=indicators[pk].is_demo,
             before=str(labels[before[pk][0]]) if pk in before else "–",
             after=str(labels[after[pk][0]]),

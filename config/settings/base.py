@@ -244,6 +244,8 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own form: "30. juni 2025", "30 June 2025".
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Oslo"  # for display; the database stores UTC
 USE_TZ = True

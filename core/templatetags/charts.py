@@ -40,8 +40,15 @@ def chart_table_rows(view):
     """
     html = []
     for row in view.rows:
+        # A bokmål name (core.texts.NorwegianText) is marked as such.
+        langs = [
+            f' lang="{cell.lang}"' if hasattr(cell, "lang") else "" for cell in row
+        ]
         cells = [conditional_escape(localize(cell)) for cell in row]
-        html.append(f'<tr><th scope="row">{cells[0]}</th>')
-        html.extend(f"<td>{cell}</td>" for cell in cells[1:])
+        html.append(f'<tr><th scope="row"{langs[0]}>{cells[0]}</th>')
+        html.extend(
+            f"<td{lang}>{cell}</td>"
+            for lang, cell in zip(langs[1:], cells[1:], strict=True)
+        )
         html.append("</tr>")
     return mark_safe("".join(html))  # noqa: S308 - every cell escaped above

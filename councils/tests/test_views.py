@@ -250,3 +250,35 @@ def test_meeting_page_query_count_does_not_grow(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("councils:meeting", args=[meeting.pk]))
     assert response.status_code == 200
+
+
+def test_meeting_page_links_its_items_and_marks_overdue_follow_ups(
+    client, council_member, meeting
+):
+    from councils.services import follow_up_add
+    from tests.factories import DeliveryFactory, InitiativeFactory
+
+    indicator = IndicatorFactory(code="IND-LINK")
+    initiative = InitiativeFactory(code="1A-9")
+    delivery = DeliveryFactory(initiative=initiative, roadmap_id="56876000000000001")
+    item = agenda_item_add(
+        meeting=meeting,
+        title="Status",
+        kind="beslutning",
+        indicators=[indicator],
+        initiatives=[initiative],
+        deliveries=[delivery],
+    )
+    decision = decision_record(agenda_item=item, text="Agreed", decided_on=meeting.date)
+    follow_up_add(
+        decision=decision,
+        description="Report back",
+        responsible=OrganisationFactory(),
+        due_date=meeting.date,  # 12 March 2026: past, and still open
+    )
+    client.force_login(council_member)
+    html = client.get(reverse("councils:meeting", args=[meeting.pk])).content.decode()
+    assert f'href="{indicator.get_absolute_url()}"' in html
+    assert f'href="{initiative.get_absolute_url()}"' in html
+    assert f'href="{initiative.get_absolute_url()}#d-{delivery.roadmap_id}"' in html
+    assert 'class="overdue"' in html and "Forsinket" in html
