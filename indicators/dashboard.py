@@ -156,6 +156,9 @@ def regional_view(
     ):
         key = f"{REGION_PREFIX}{code}"
         name = (name_en if english else "") or name_nb
+        # A place name the list has in Norwegian only is Norwegian on an
+        # English page too: marked so (screen readers, the English check).
+        lang = "nb" if english and name == name_nb else ""
         points = [
             ChartPoint(period_label_from_time(t), t, v) for t, v in series.get(key, [])
         ]
@@ -168,10 +171,11 @@ def regional_view(
                 value=None if latest is None else Decimal(str(latest.value)),
                 status=snapshot.status if snapshot and points else None,
                 period=latest.label if latest else "",
+                lang=lang,
             )
         )
         if points:
-            lines[region_level].append(RegionSeries(code, name, points))
+            lines[region_level].append(RegionSeries(code, name, points, lang))
     levels = [lvl for lvl in (COUNTY, HEALTH_REGION) if lines[lvl]]
     chosen = level if level in levels else levels[0]
     return RegionalView(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -66,6 +67,12 @@ class RegionArea:
     value: Decimal | None
     status: str | None  # one of indicators.progress.STATUSES; None: no status
     period: str = ""  # period label of the value: 2024, 2024-Q3, 2024-06
+    lang: str = ""  # "nb" where the name is the Norwegian one on another page
+
+    @property
+    def label(self) -> str:
+        """The name for an HTML table: marked with its language if it has one."""
+        return marked(self.name, self.lang)
 
     @property
     def status_code(self) -> str:
@@ -81,6 +88,17 @@ class RegionSeries:
     code: str
     name: str
     points: Sequence[ChartPoint]
+    lang: str = ""
+
+    @property
+    def label(self) -> str:
+        return marked(self.name, self.lang)
+
+
+def marked(name: str, lang: str) -> str:
+    """A name in a table cell, in a ``lang`` span when it is in another
+    language than the page's (a Norwegian place name on an English page)."""
+    return format_html('<span lang="{}">{}</span>', lang, name) if lang else name
 
 
 @dataclass(frozen=True)
@@ -315,7 +333,7 @@ def region_map_figure(
         summary=_map_summary(areas, level, colour_by, unit_label),
         columns=[_level_label(level), _("Value"), _("Period"), _("Status")],
         rows=[
-            [area.name, _value_text(area, unit_label), area.period, area.status_label]
+            [area.label, _value_text(area, unit_label), area.period, area.status_label]
             for area in areas
         ],
         margin_bottom=72 if colour_by == BY_VALUE else 24,
@@ -457,7 +475,7 @@ def region_comparison_figure(
         chart_id=chart_id,
         title=_("Regions compared with Norway"),
         summary=_comparison_summary(national, regions, unit_label, as_of_label),
-        columns=[_("Period"), _("Norway"), *(region.name for region in regions)],
+        columns=[_("Period"), _("Norway"), *(region.label for region in regions)],
         rows=[
             [
                 label,
