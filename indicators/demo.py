@@ -119,8 +119,9 @@ _TABLE = [
 
 DEMO_INDICATORS = [DemoIndicator(*row) for row in _TABLE]
 # Broken down by county and by health region: invented too. Each county's
-# series is the national one times a fixed factor of its own (0.82–1.12) with
-# noise; a health region's is the mean of its counties.
+# series is the national one times a share of its own (0.85–1.1) that drifts
+# up or down a little every year, with noise; a health region's is the mean of
+# its counties.
 REGIONAL_DEMO = ("DEMO-M1-1", "DEMO-M4-3")
 
 
@@ -179,10 +180,13 @@ def regional_series(demo: DemoIndicator) -> dict[str, list[tuple[int, Decimal]]]
     members: dict[str, list[str]] = {}
     for code, parent in sorted(counties):
         rng = random.Random(f"{demo.code}:{code}")  # noqa: S311 - demo data
-        factor = rng.uniform(0.82, 1.12)
+        factor = rng.uniform(0.85, 1.1)
+        # Some counties catch up, some fall behind: a drift per year.
+        drift = rng.uniform(-0.03, 0.02)
         points = []
         for year, value in national:
-            number = float(value) * factor * (1 + rng.uniform(-0.02, 0.02))
+            share = factor + drift * (year - FIRST_YEAR)
+            number = float(value) * share * (1 + rng.uniform(-0.02, 0.02))
             if demo.limit is not None:
                 number = min(number, demo.limit)
             points.append((year, Decimal(f"{max(number, 0):.1f}")))

@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.utils import translation
 
 from core.middleware import _policy
+from core.roles import Role
 from indicators import maps
 from indicators.progress import STATUSES
 
@@ -167,3 +168,33 @@ def test_health_region_map_draws_the_four_regions_without_inner_borders(
     assert page.get_by_text("2 av 4 helseregioner i rute").is_visible()
     assert page.locator(".region-map-table tbody tr").count() == 4
     check_accessibility("region-map-health-regions-1280")
+
+
+def test_the_indicator_page_maps_a_demo_indicator_by_county_and_health_region(
+    page, log_in, check_accessibility, full_data
+):
+    """The real page: DEMO-M1-1's values by county (demo data, said so)."""
+    log_in(Role.COUNCIL_MEMBER)
+    page.goto("/indicators/DEMO-M1-1/")
+    shapes = page.locator("#region-map path.choroplethlocation")
+    shapes.nth(14).wait_for(state="attached", timeout=20_000)
+    assert shapes.count() == 15
+    assert page.locator("#region-map .legend .traces").count() >= 1
+    assert page.locator(".region-map-table tbody tr").count() == 15
+    assert page.get_by_text("av 15 fylker i rute").first.is_visible()
+    assert page.locator("h1 .badge-demo").is_visible()
+    # The comparison with Norway is drawn too, with its table alternative.
+    page.locator("#region-comparison .main-svg").first.wait_for()
+    assert _no_horizontal_overflow(page)
+    check_accessibility("indicator-regions-1280")
+
+    page.get_by_role("link", name="Helseregioner").click()
+    page.wait_for_load_state()
+    shapes.nth(3).wait_for(state="attached", timeout=20_000)
+    assert shapes.count() == 4
+    assert page.locator(".region-map-table tbody tr").count() == 4
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    assert _no_horizontal_overflow(page)
+    check_accessibility("indicator-regions-390")
