@@ -24,10 +24,14 @@ from core.db import Among
 from core.models import User
 from core.roles import Role, user_has_role
 from core.selectors import persons_behind
+from core.upsert import UpsertCounts
 
 from . import staging
 from .breakdowns import breakdown_parse
+from .code_lists import code_lists_load
 from .models import (
+    BreakdownCategory,
+    BreakdownDimension,
     Frequency,
     Indicator,
     IndicatorTargetChange,
@@ -739,3 +743,14 @@ def _target_change_record(
     )
     history_by(change, user)
     change.save()
+
+
+# --- Breakdown code lists ------------------------------------------------------
+
+
+def code_lists_load_builtin(*, counts: UpsertCounts) -> None:
+    """The built-in dimensions and code lists (regions, sectors), as migration
+    0011 loads them: again after a database was emptied, or to update names."""
+    created = code_lists_load(BreakdownDimension, BreakdownCategory)
+    for _row in range(created):
+        counts.add("breakdowncategory", "created")

@@ -4,6 +4,7 @@ from django.db import transaction
 from core.services import organisations_load_from_seed
 from core.upsert import UpsertCounts
 from councils.services import councils_load_from_seed
+from indicators.services import code_lists_load_builtin
 from initiatives.services import initiatives_load_from_seed, phases_load_from_seed
 from strategy.seed import (
     DEFAULT_SEED_PATH,
@@ -31,6 +32,7 @@ def seed_load(
     )
     phases_load_from_seed(phases=seed.phases, counts=counts)
     councils_load_from_seed(councils=seed.councils, counts=counts)
+    code_lists_load_builtin(counts=counts)
     return counts
 
 
