@@ -4,6 +4,8 @@ Each name below decorates one view of ``api.py`` with its schema, so that the
 views hold only what they do.
 """
 
+import copy
+
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -265,7 +267,9 @@ class JsonStatDatasetScheme(OpenApiSerializerExtension):
     target_class = JsonStatDataset
 
     def map_serializer(self, auto_schema, direction):
-        return DATASET_SCHEMA
+        # A copy: the postprocessing hooks change the schema they are given in
+        # place (an enum becomes a $ref), and the schema is built per request.
+        return copy.deepcopy(DATASET_SCHEMA)
 
 
 DECISION_EXAMPLE = {
