@@ -561,3 +561,25 @@ def test_code_lists_take_the_same_queries_however_long(key_m1):
     )
     assert few == many
     assert many[0] <= 6  # key, roles, count, page, categories
+
+
+def test_the_served_schema_resolves_every_reference_each_time(key_m1):
+    """The dataset's schema is a dict the enum hook rewrites: built afresh per
+    request, its ``class`` enum has its component every time."""
+    for _attempt in range(2):
+        response = key_m1.get("/api/schema/", {"format": "json"})
+        schema = response.json()
+        components = schema["components"]["schemas"]
+        refs = _refs(schema)
+        assert "#/components/schemas/JsonStatDataset" in refs
+        missing = {ref for ref in refs if ref.rsplit("/", 1)[-1] not in components}
+        assert not missing
+
+
+def _refs(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if "$ref" in node else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
