@@ -27,6 +27,12 @@ urlpatterns = [
         indicators_api.indicator_values,
         name="indicator-values",
     ),
+    path("breakdowns/", indicators_api.breakdown_list, name="breakdown-list"),
+    path(
+        "breakdowns/<str:code>/",
+        indicators_api.breakdown_detail,
+        name="breakdown-detail",
+    ),
     path("values/bulk/", indicators_api.values_bulk, name="values-bulk"),
     path("values/approve/", indicators_api.values_approve_view, name="values-approve"),
     path("values/reject/", indicators_api.values_reject_view, name="values-reject"),

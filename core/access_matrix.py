@@ -122,6 +122,8 @@ MATRIX: dict[str, tuple[tuple[str, frozenset], ...]] = {
     "indicator-progress": (("GET", API_READERS),),
     "indicator-values": (("GET", API_READERS), ("POST", VALUE_WRITERS)),
     "values-bulk": (("POST", VALUE_WRITERS),),
+    "breakdown-list": (("GET", API_READERS),),
+    "breakdown-detail": (("GET", API_READERS),),
     "values-approve": (("POST", APPROVER_ONLY),),
     "values-reject": (("POST", APPROVER_ONLY),),
     "initiative-list": (("GET", API_READERS),),

@@ -32,7 +32,8 @@ from . import schema, selectors
 from .breakdowns import breakdown_parse
 from .explain import snapshot_explain
 from .filters import IndicatorFilter, ValueFilter
-from .models import Indicator, IndicatorValue, ValueSource
+from .jsonstat import is_dataset
+from .models import BreakdownLevel, Indicator, IndicatorValue, ValueSource
 from .progress import stored_components
 from .scopes import WriteScope, codes_listed, write_scope
 from .serializers import (
@@ -40,6 +41,7 @@ from .serializers import (
     ITEM_FIELDS,
     VALUE_COLUMNS,
     ApproveInput,
+    BreakdownDimensionOutput,
     IndicatorInput,
     IndicatorOutput,
     IndicatorPatchInput,
@@ -49,6 +51,7 @@ from .serializers import (
     batch_outcome,
     batch_shape_check,
     batch_size_check,
+    dataset_inputs,
     rejection_details,
     value_items_parse,
     value_refs_parse,
@@ -213,6 +216,8 @@ def values_bulk(request):
 @gc_paused()
 def _values_post(request, fields: set[str], *, indicator: Indicator | None = None):
     """Validate a batch as a whole, check the scope, record it all or nothing."""
+    if indicator is not None and is_dataset(request.data):
+        return _dataset_post(request, indicator)
     items = batch_items(request.data, single_allowed=indicator is not None)
     batch_shape_check(items, fields)
     if indicator is None:
@@ -233,6 +238,59 @@ def _values_post(request, fields: set[str], *, indicator: Indicator | None = Non
     except ValueRejected as exc:
         raise ValidationError(rejection_details(exc)) from None
     return Response(batch_outcome(planned))
+
+
+def _dataset_post(request, indicator: Indicator):
+    """A JSON-stat dataset's cells recorded as a batch of items is; errors are
+    keyed by each cell's dimension codes."""
+    batch_size_check(request.data.get("value"))
+    scope = _scope_checked(request, [indicator])
+    declared = selectors.indicator_breakdowns(indicator_ids=[indicator.pk])
+    breakdowns = declared[indicator.pk]
+    inputs, names = dataset_inputs(
+        request.data,
+        indicator,
+        breakdowns=breakdowns,
+        categories=selectors.breakdown_codes(breakdowns) if breakdowns else {},
+        today=timezone.localdate(),
+    )
+    try:
+        planned = values_record(
+            items=inputs, user=request.user, source=ValueSource.API, scope=scope
+        )
+    except ValueRejected as exc:
+        raise ValidationError(rejection_details(exc, names)) from None
+    return Response(batch_outcome(planned))
+
+
+# --- Breakdown code lists ---------------------------------------------------------
+
+
+def _level(request) -> str:
+    """The ``?level=`` of a code list read ("" for all); 400 if unknown."""
+    level = request.query_params.get("level", "")
+    if level not in BreakdownLevel.values:
+        levels = ", ".join(value for value in BreakdownLevel.values if value)
+        raise ValidationError(
+            {"level": [_("Choose one of: %(levels)s.") % {"levels": levels}]}
+        )
+    return level
+
+
+@schema.breakdown_list
+@api_view(["GET"])
+def breakdown_list(request):
+    dimensions = selectors.breakdown_dimensions(level=_level(request))
+    return paginated(
+        request, dimensions.order_by("order", "code"), BreakdownDimensionOutput
+    )
+
+
+@schema.breakdown_detail
+@api_view(["GET"])
+def breakdown_detail(request, code: str):
+    dimension = selectors.breakdown_dimension_get(code=code, level=_level(request))
+    return Response(BreakdownDimensionOutput(dimension).data)
 
 
 # --- Approval ---------------------------------------------------------------------

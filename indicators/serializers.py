@@ -8,7 +8,7 @@ per-field machinery costs ~0.1 ms an item, seconds for a large batch. The
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -32,8 +32,10 @@ from .breakdowns import (
     breakdown_key,
     breakdown_parse,
 )
+from .jsonstat import dataset_read
 from .models import (
     BreakdownDimension,
+    BreakdownLevel,
     Direction,
     Frequency,
     Indicator,
@@ -191,6 +193,34 @@ class IndicatorPatchInput(IndicatorInput):
         self.fields.pop("code")
 
 
+# --- Breakdown code lists ---------------------------------------------------------
+
+
+class BreakdownCategoryOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(source="name_nb")
+    name_en = serializers.CharField()
+    level = serializers.ChoiceField(
+        choices=BreakdownLevel.choices,
+        help_text='Of a region: health_region, county or municipality; "" for '
+        "the categories of other dimensions.",
+    )
+    parent = serializers.CharField(
+        source="parent_code",
+        allow_null=True,
+        help_text="The code of the category it is part of (a county's health "
+        "region, a municipality's county), or null.",
+    )
+
+
+class BreakdownDimensionOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(source="name_nb")
+    name_en = serializers.CharField()
+    builtin = serializers.BooleanField(source="is_builtin")
+    categories = BreakdownCategoryOutput(many=True)
+
+
 # --- Values ----------------------------------------------------------------------
 
 
@@ -338,14 +368,16 @@ class ProgressOutput(serializers.Serializer):
     explanation = serializers.DictField()
 
 
-def rejection_details(exc: ValueRejected) -> dict:
-    """The service's refusals by item position, in the API's details shape."""
+def rejection_details(exc: ValueRejected, names: Sequence[str] = ()) -> dict:
+    """The service's refusals in the API's details shape: by item position, or
+    by the name in ``names`` at that position (a dataset cell's codes)."""
     details: dict = {}
     for key, error in exc.errors.items():
         if key is None:
             details[NON_FIELD] = [error.message]
         else:
-            details[str(key)] = {error.field or NON_FIELD: [error.message]}
+            name = names[key] if names else str(key)
+            details[name] = {error.field or NON_FIELD: [error.message]}
     return details
 
 
@@ -422,8 +454,9 @@ def batch_items(data: Any, *, single_allowed: bool) -> list:
 
 
 def batch_size_check(items: Any) -> None:
-    """413 stating the limit when a list has more than ``MAX_BATCH_ITEMS``."""
-    if isinstance(items, list) and len(items) > MAX_BATCH_ITEMS:
+    """413 stating the limit when a list has more than ``MAX_BATCH_ITEMS``
+    (or a JSON-stat ``value`` object more positions)."""
+    if isinstance(items, list | dict) and len(items) > MAX_BATCH_ITEMS:
         raise TooLarge(
             _("At most %(limit)d items per request; this one has %(n)d.")
             % {"limit": MAX_BATCH_ITEMS, "n": len(items)}
@@ -555,3 +588,79 @@ def _comment_parse(text: str) -> str:
     if len(text) > MAX_COMMENT:
         raise InputError(_("At most %(n)d characters.") % {"n": MAX_COMMENT})
     return text_check(text) if text else ""
+
+
+# --- JSON-stat datasets ---------------------------------------------------------------
+
+# The field of a cell's error in the details, by ``jsonstat.CellError.code``.
+CELL_ERROR_FIELDS = {
+    "unknown_category": "breakdown",
+    "bad_period": "period",
+    "bad_value": "value",
+}
+
+
+def dataset_inputs(
+    dataset: Mapping[str, Any],
+    indicator: Indicator,
+    *,
+    breakdowns: Collection[str],
+    categories: Mapping[str, Collection[str]],
+    today: dt.date,
+) -> tuple[list[ValueInput], list[str]]:
+    """A JSON-stat dataset's cells as checked ``ValueInput``s of the indicator,
+    and each one's name (``Region=03, Tid=2024``); or ValidationError with
+    every error.
+
+    ``breakdowns`` are the indicator's, ``categories`` their code lists. Errors are
+    keyed by the cell's name (``{"Region=99, Tid=2024": {"breakdown": […]}}``);
+    the dataset's own under ``non_field_errors``. The comment of every value
+    is the dataset's ``extension.comment``, a correction's reason.
+    """
+    reading = dataset_read(
+        dataset, breakdowns=sorted(breakdowns), categories=categories
+    )
+    errors: dict = {}
+    for error in reading.errors:
+        _cell_error(
+            errors, error.where, CELL_ERROR_FIELDS.get(error.code), error.message
+        )
+    comment = _dataset_comment(dataset, errors)
+    inputs, names = [], []
+    for cell in reading.cells:
+        try:
+            start = period_parse(
+                cell.period, frequency=indicator.frequency, today=today
+            )
+        except InputError as exc:
+            _cell_error(errors, cell.where, "period", str(exc))
+            continue
+        breakdown = breakdown_key(cell.breakdown)
+        inputs.append(ValueInput(indicator, start, cell.value, comment, breakdown))
+        names.append(cell.where)
+    if not errors and not inputs:
+        _cell_error(errors, "", None, _("The dataset holds no values: all are null."))
+    if errors:
+        raise ValidationError(errors)
+    return inputs, names
+
+
+def _cell_error(errors: dict, where: str, field: str | None, message: str) -> None:
+    if not where:
+        errors.setdefault(NON_FIELD, []).append(message)
+        return
+    errors.setdefault(where, {}).setdefault(field or NON_FIELD, []).append(message)
+
+
+def _dataset_comment(dataset: Mapping[str, Any], errors: dict) -> str:
+    extension = dataset.get("extension")
+    comment = extension.get("comment") if isinstance(extension, dict) else None
+    if comment is None:
+        return ""
+    try:
+        if not isinstance(comment, str):
+            raise InputError(_("Send the comment as a string."))
+        return _comment_parse(comment)
+    except InputError as exc:
+        errors["extension.comment"] = [str(exc)]
+        return ""

@@ -122,6 +122,8 @@ def kwargs_for(name: str, world: dict) -> dict:
         code = world["goal"]
     if name == "initiative-detail":
         code = world["initiative"]
+    if name == "breakdown-detail":
+        code = "region"  # a built-in dimension (migration 0011)
     pk = {
         "indicators:import_detail": world["value_import"],
         "indicators:import_progress": world["value_import"],
