@@ -108,7 +108,7 @@ def test_before_the_first_import_the_page_says_there_was_no_version(
     html = response.content.decode()
     assert response.status_code == 200
     assert "as-of-banner" in html
-    assert "No roadmap version had been imported by 9. January 2025." in html
+    assert "No roadmap version had been imported by 9 January 2025." in html
     assert "hx-get" not in html
     assert response.context["imports"] == []
     fragment = client.get(DELIVERIES, {"as_of": "2025-01-09"}, **HTMX)
