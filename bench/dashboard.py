@@ -3,20 +3,21 @@
 Production-sized data: the real strategy and roadmap, 60 indicators with ten
 years of monthly approved values (each approved some weeks after its month, so
 that the past has a history to show as of a date), progress computed, a council
-meeting with an agenda. Each page is also shown as of a past date
-(``?as_of=``): those rows must be no slower than today's, and every page's
-query count (the "queries" column) must not grow with the data (compare a run
-with ``--indicators 120``). Each page is requested repeatedly, the pages in
-turn each round (so that a change in the machine's load weighs on all alike),
-through Django's full stack (middleware, session, templates) with the test
-client; the figures are the server time (median and 95th percentile) next to a
-trivial view measured in the same run (and, for scale, next to an empty
-signed-in page: the site's frame, session, user and roles, which every page
-pays before its content), and the page weight (HTML with its embedded figure
-JSON; plotly.js itself is a separate cached file). Rows starting with "+" are
-the fragments a page loads with htmx once it is shown (the roadmap's timeline
-and delivery tables): not part of the page's own time, but what the browser
-fetches next.
+meeting with an agenda; and two more indicators broken down by region, into 4
+and into 19 series, whose pages must take the same number of queries. Each page
+is also shown as of a past date (``?as_of=``): those rows must be no slower
+than today's, and every page's query count (the "queries" column) must not grow
+with the data (compare a run with ``--indicators 120``). Each page is requested
+repeatedly, the pages in turn each round (so that a change in the machine's
+load weighs on all alike), through Django's full stack (middleware, session,
+templates) with the test client; the figures are the server time (median and
+95th percentile) next to a trivial view measured in the same run (and, for
+scale, next to an empty signed-in page: the site's frame, session, user and
+roles, which every page pays before its content), and the page weight (HTML
+with its embedded figure JSON; plotly.js itself is a separate cached file).
+Rows starting with "+" are the fragments a page loads with htmx once it is
+shown (the roadmap's timeline and delivery tables): not part of the page's own
+time, but what the browser fetches next.
 
     .venv/bin/python bench/dashboard.py [--rounds 40] [--indicators 60]
     .venv/bin/python bench/dashboard.py --profile /roadmap/deliveries/ --htmx
@@ -156,6 +157,7 @@ def data_fill(n_indicators: int) -> str:
                     approved_at=approved_when(year, month0, now),
                 )
             )
+    values += _regional_values(goals[0], now)
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     progress_recompute(indicator_ids=Indicator.objects.values_list("pk", flat=True))
     _meeting_fill()
@@ -165,6 +167,63 @@ def data_fill(n_indicators: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return "BENCH-01"
+
+
+# Broken-down indicators: one by the 4 health regions, one by them and the 15
+# counties (19 series), each with a national series, 120 months each: their
+# pages must take the same number of queries.
+REGIONAL = {"BENCH-REG-4": 4, "BENCH-REG-19": 19}
+
+
+def _regional_values(goal, now: dt.datetime) -> list:
+    from indicators.models import (
+        BreakdownCategory,
+        BreakdownDimension,
+        Indicator,
+        IndicatorValue,
+    )
+
+    region = BreakdownDimension.objects.get(code="region")
+    codes = list(
+        BreakdownCategory.objects.filter(
+            dimension=region, level__in=["health_region", "county"]
+        )
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
+    values = []
+    for code, count in REGIONAL.items():
+        indicator = Indicator.objects.create(
+            code=code,
+            goal=goal,
+            name_nb=f"Benkmerke fordelt på {count} regioner",
+            unit="percent",
+            unit_label="%",
+            direction="increase",
+            baseline_value=Decimal("40"),
+            baseline_year=2016,
+            target_value=Decimal("80"),
+            frequency="monthly",
+            is_demo=True,
+        )
+        indicator.breakdowns.add(region)
+        for n, series in enumerate(["", *(f"region:{c}" for c in codes[:count])]):
+            for month in range(120):
+                year, month0 = 2016 + month // 12, month % 12
+                values.append(
+                    IndicatorValue(
+                        indicator=indicator,
+                        period_start=dt.date(year, month0 + 1, 1),
+                        breakdown=series,
+                        granularity="monthly",
+                        value=Decimal(str(round(40 + (n % 5) * month / 60, 2))),
+                        status="approved",
+                        source="import",
+                        entered_at=approved_when(year, month0, now),
+                        approved_at=approved_when(year, month0, now),
+                    )
+                )
+    return values
 
 
 def _meeting_fill() -> None:
@@ -301,6 +360,10 @@ def main() -> None:
         ("+ its deliveries", "/roadmap/deliveries/?goal=M1", HTMX),
         (f"indicator {code}", f"/indicators/{code}/", {}),
         (f"  as of {past}", f"/indicators/{code}/?as_of={past}", {}),
+        ("by 4 regions", "/indicators/BENCH-REG-4/?level=health_region", {}),
+        ("by 19 regions", "/indicators/BENCH-REG-19/?level=health_region", {}),
+        ("  by county", "/indicators/BENCH-REG-19/", {}),
+        (f"  as of {past}", f"/indicators/BENCH-REG-19/?as_of={past}", {}),
         ("indicator list", "/indicators/", {}),
         (f"  as of {past}", f"/indicators/?as_of={past}", {}),
         ("initiatives", "/initiatives/", {}),

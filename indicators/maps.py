@@ -476,24 +476,30 @@ def region_comparison_figure(
         title=_("Regions compared with Norway"),
         summary=_comparison_summary(national, regions, unit_label, as_of_label),
         columns=[_("Period"), _("Norway"), *(region.label for region in regions)],
-        rows=[
-            [
-                label,
-                *(
-                    _point_text(s, time)
-                    for s in [national, *(r.points for r in regions)]
-                ),
-            ]
-            for time, label in periods
-        ],
+        rows=_comparison_rows(periods, [national, *(r.points for r in regions)]),
     )
 
 
-def _point_text(points: Sequence[ChartPoint], time: float) -> str:
-    for point in points:
-        if point.time == time:
-            return number_text(point.value)
-    return NO_NUMBER
+def _comparison_rows(
+    periods: list[tuple[float, str]], series: list[Sequence[ChartPoint]]
+) -> list[list[str]]:
+    """A row per period: its label, then each series' value or a dash. Each
+    distinct number is formatted once (ten years of months in 16 series are
+    thousands of cells)."""
+    by_time = [{p.time: p.value for p in points} for points in series]
+    texts: dict[float, str] = {}
+
+    def text(value: float | None) -> str:
+        if value is None:
+            return NO_NUMBER
+        if (found := texts.get(value)) is None:
+            found = texts[value] = number_text(value)
+        return found
+
+    return [
+        [label, *(text(values.get(time)) for values in by_time)]
+        for time, label in periods
+    ]
 
 
 def _comparison_summary(

@@ -611,6 +611,9 @@ def series_snapshots_as_of(
     rows = SeriesSnapshot.objects.filter(
         indicator_id=indicator_id, as_of__lte=as_of or timezone.localdate()
     ).order_by("breakdown", "-as_of", "-computed_at", "-pk")
+    if connection.vendor == "postgresql":
+        # The newest of each series only: not a model per day of history.
+        return {row.breakdown: row for row in rows.distinct("breakdown")}
     newest: dict[str, SeriesSnapshot] = {}
     for row in rows:
         newest.setdefault(row.breakdown, row)
