@@ -159,17 +159,21 @@ def series_pages(api) -> dict[str, int]:
 
 
 def series_comparison(url: str, api) -> tuple[dict, dict]:
-    """Best seconds per case and push; the pages' query counts."""
-    rows = {kind: series_items(kind) for kind in ("national", "county")}
-    n = len(rows["county"])
-    assert n == len(rows["national"])
-    best: dict[str, dict[str, float]] = {kind: {} for kind in rows}
+    """Best seconds per case and push; the pages' query counts.
+
+    Only the JSON bodies are kept, not the item dicts: 270,000 of those, alive
+    in this process, made every cycle collection of the request path scan
+    them (0.4 s of a 1.2 s county re-push, none of which a server pays).
+    """
+    n = COUNTY_INDICATORS * len(COUNTIES) * SERIES_MONTHS
+    bodies = {kind: batches(series_items(kind)) for kind in ("national", "county")}
+    best: dict[str, dict[str, float]] = {kind: {} for kind in bodies}
     for _round in range(ROUNDS):
         values_truncate(url)
-        for kind, items in rows.items():
-            first_s, first = api_push(api, items)
+        for kind, batch_bodies in bodies.items():
+            first_s, first = api_push(api, batch_bodies)
             assert first["created"] == n, first
-            again_s, again = api_push(api, items)
+            again_s, again = api_push(api, batch_bodies)
             assert again["unchanged"] == n, again
             for push, seconds in (("first push", first_s), ("re-push", again_s)):
                 best[kind][push] = min(best[kind].get(push, seconds), seconds)
@@ -202,19 +206,32 @@ def client(raw_key: str):
     return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {raw_key}")
 
 
-def api_push(api, rows: list[dict]) -> tuple[float, dict]:
-    """Seconds for every batch through values/bulk/; the summed outcomes."""
-    bodies = [json.dumps(rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
+def batches(rows: list[dict]) -> list[str]:
+    """The JSON bodies of the batches of ``BATCH`` items."""
+    return [json.dumps(rows[i : i + BATCH]) for i in range(0, len(rows), BATCH)]
+
+
+def api_push(api, bodies: list[str]) -> tuple[float, dict]:
+    """Seconds for every batch through values/bulk/; the summed outcomes.
+
+    The responses are decoded after the clock stops: that is the client's work.
+    """
     totals = {"created": 0, "revised": 0, "unchanged": 0}
+    contents = []
     start = time.perf_counter()
     for body in bodies:
         response = api.post(
             "/api/v1/values/bulk/", body, content_type="application/json"
         )
         assert response.status_code == 200, response.content[:500]
+        # Only the body: the response holds the request and its parsed items.
+        contents.append(response.content)
+    seconds = time.perf_counter() - start
+    for content in contents:
+        outcome = json.loads(content)
         for name in totals:
-            totals[name] += response.json()[name]
-    return time.perf_counter() - start, totals
+            totals[name] += outcome[name]
+    return seconds, totals
 
 
 def copy_rows(url: str, rows: list[dict]) -> float:
@@ -318,10 +335,11 @@ def main() -> None:
 
 def bulk_run(url: str, api) -> None:
     rows = items()
+    bodies = batches(rows)
 
-    push_s, first = api_push(api, rows)
+    push_s, first = api_push(api, bodies)
     assert first["created"] == len(rows), first
-    again_s, again = api_push(api, rows)
+    again_s, again = api_push(api, bodies)
     assert again["unchanged"] == len(rows), again
     copy_s = copy_rows(url, rows)
     floor_s = database_floor(url)

@@ -352,15 +352,17 @@ def rejection_details(exc: ValueRejected) -> dict:
 def batch_outcome(planned: Iterable[PlannedValue]) -> dict:
     """``ValueBatchOutput``: the counts, and each item's outcome in order."""
     counts = dict.fromkeys(("created", "revised", "unchanged"), 0)
-    items, labels = [], {}
+    items, labels, series = [], {}, {}
     for p in planned:
         counts[p.outcome] += 1
         key = (p.item.period_start, p.item.indicator.frequency)
         if (label := labels.get(key)) is None:
             label = labels[key] = period_label(*key)
         item = {"indicator": p.item.indicator.code, "period": label}
-        if p.item.breakdown:
-            item["breakdown"] = breakdown_parse(p.item.breakdown)
+        if breakdown := p.item.breakdown:
+            if (mapping := series.get(breakdown)) is None:
+                mapping = series[breakdown] = breakdown_parse(breakdown)
+            item["breakdown"] = mapping
         item["outcome"] = p.outcome
         items.append(item)
     return {**counts, "items": items}
