@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -491,6 +492,13 @@ def _breakdown_shape(value: Any) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _series_key(pairs: tuple[tuple[str, str], ...]) -> str:
+    """``breakdown_key`` of a shape-checked item's breakdown, once per series
+    (a bulk repeats a few series over many periods)."""
+    return breakdown_key(dict(pairs))
+
+
 def value_items_parse(
     items: list,
     indicators: dict[str, Indicator],
@@ -538,7 +546,7 @@ def _item_parse(item: dict, indicator: Indicator, today: dt.date) -> ValueInput:
     breakdown = NATIONAL
     if raw := item.get("breakdown"):
         try:
-            breakdown = breakdown_key(raw)
+            breakdown = _series_key(tuple(raw.items()))
         except BreakdownError:
             errors["breakdown"] = [BREAKDOWN_SHAPE]
     if errors:
