@@ -326,6 +326,7 @@ class RowChecker:
         self.needed = max(self.code_at, self.period_at, self.value_at) + 1
         self.indicators, self.today = indicators, today
         self.seen: dict[ValueKey, int] = {}
+        self.series: dict[tuple[str, ...], str] = {}
 
     def cell(self, row: list[str], column: str) -> str:
         position = self.columns.get(column)
@@ -376,17 +377,22 @@ class RowChecker:
         """The row's series key from its breakdown columns (empty: national)."""
         if not self.dimension_at:
             return NATIONAL
-        mapping = {
-            dimension: row[position].strip()
-            for dimension, position in self.dimension_at.items()
-            if position < len(row) and row[position].strip()
-        }
+        cells = tuple(
+            row[position].strip() if position < len(row) else ""
+            for position in self.dimension_at.values()
+        )
+        # A file repeats a few series over many rows: each is keyed once.
+        if (key := self.series.get(cells)) is not None:
+            return key
+        pairs = zip(self.dimension_at, cells, strict=True)
+        mapping = {dimension: cell for dimension, cell in pairs if cell}
         try:
-            return breakdown_key(mapping)
+            key = self.series[cells] = breakdown_key(mapping)
         except BreakdownError:
             raise InputError(
                 _("A breakdown column holds something that is not a code.")
             ) from None
+        return key
 
     def _formulas_check(self, row: list[str]) -> None:
         # The value column is parsed as a number (a leading minus is a sign);

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -384,15 +385,17 @@ def rejection_details(exc: ValueRejected, names: Sequence[str] = ()) -> dict:
 def batch_outcome(planned: Iterable[PlannedValue]) -> dict:
     """``ValueBatchOutput``: the counts, and each item's outcome in order."""
     counts = dict.fromkeys(("created", "revised", "unchanged"), 0)
-    items, labels = [], {}
+    items, labels, series = [], {}, {}
     for p in planned:
         counts[p.outcome] += 1
         key = (p.item.period_start, p.item.indicator.frequency)
         if (label := labels.get(key)) is None:
             label = labels[key] = period_label(*key)
         item = {"indicator": p.item.indicator.code, "period": label}
-        if p.item.breakdown:
-            item["breakdown"] = breakdown_parse(p.item.breakdown)
+        if breakdown := p.item.breakdown:
+            if (mapping := series.get(breakdown)) is None:
+                mapping = series[breakdown] = breakdown_parse(breakdown)
+            item["breakdown"] = mapping
         item["outcome"] = p.outcome
         items.append(item)
     return {**counts, "items": items}
@@ -522,6 +525,13 @@ def _breakdown_shape(value: Any) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _series_key(pairs: tuple[tuple[str, str], ...]) -> str:
+    """``breakdown_key`` of a shape-checked item's breakdown, once per series
+    (a bulk repeats a few series over many periods)."""
+    return breakdown_key(dict(pairs))
+
+
 def value_items_parse(
     items: list,
     indicators: dict[str, Indicator],
@@ -569,7 +579,7 @@ def _item_parse(item: dict, indicator: Indicator, today: dt.date) -> ValueInput:
     breakdown = NATIONAL
     if raw := item.get("breakdown"):
         try:
-            breakdown = breakdown_key(raw)
+            breakdown = _series_key(tuple(raw.items()))
         except BreakdownError:
             errors["breakdown"] = [BREAKDOWN_SHAPE]
     if errors:

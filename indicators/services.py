@@ -180,6 +180,9 @@ class SeriesCheck:
     def __init__(self, declared: dict[int, set[str]], codes: dict[str, set[str]]):
         self.declared = declared
         self.codes = codes
+        # A batch repeats a few series over many periods: each (indicator,
+        # key) is parsed and checked once (it was half the bulk's extra cost).
+        self.accepted: set[tuple[int, str]] = set()
 
     @classmethod
     def for_items(cls, items: Sequence[ValueInput]) -> "SeriesCheck":
@@ -191,7 +194,7 @@ class SeriesCheck:
 
     def check(self, indicator: Indicator, key: str) -> None:
         """Raises InputError (with ``field`` "breakdown") if the key is refused."""
-        if not key:
+        if not key or (indicator.pk, key) in self.accepted:
             return
         declared = self.declared.get(indicator.pk, set())
         for dimension, category in breakdown_parse(key).items():
@@ -214,6 +217,7 @@ class SeriesCheck:
                     % {"code": category, "dimension": dimension},
                     field="breakdown",
                 )
+        self.accepted.add((indicator.pk, key))
 
 
 def _period_fits(start: dt.date, frequency: str) -> bool:

@@ -18,7 +18,12 @@ def snapshot() -> tuple[list, list]:
     """Every value and history row, ids replaced by what the row holds."""
     rows = list(IndicatorValue.objects.values())
     key = {
-        row["id"]: (row["indicator_id"], row["period_start"], row["value"])
+        row["id"]: (
+            row["indicator_id"],
+            row["period_start"],
+            row["breakdown"],
+            row["value"],
+        )
         for row in rows
     }
 
