@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from core.numbers import decimal_text
 from core.texts import NorwegianText
 
+from .breakdowns import NATIONAL
 from .import_files import MAX_BYTES, XLSX_MAGIC
 from .models import Indicator
 from .parsing import InputError, decimal_parse, period_parse, text_check
+from .selectors import SeriesChoices
 
 
 def note_field(label, help_text="") -> forms.CharField:
@@ -84,6 +86,7 @@ class IndicatorForm(forms.ModelForm):
             "data_source",
             "owner",
             "threshold_overrides",
+            "breakdowns",
         ]
         field_classes = {
             name: NorwegianDecimalField
@@ -95,7 +98,10 @@ class IndicatorForm(forms.ModelForm):
                 "expected_max",
             )
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "breakdowns": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,9 +141,24 @@ class ValueEntryForm(forms.Form):
         label_suffix="",  # the box comes before its label: no colon
     )
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(
+        self, *args, indicator: Indicator, series: SeriesChoices | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.series = series
+        if series is not None and len(series.labels) > 1:
+            # Only for an indicator broken down: which series the value is of.
+            self.fields["series"] = forms.ChoiceField(
+                label=_("Series"),
+                choices=series.groups,
+                required=False,
+                initial=NATIONAL,
+            )
+            self.order_fields(["series", "period", "value", "comment", "draft"])
+
+    def clean_series(self) -> str:
+        return self.cleaned_data.get("series") or NATIONAL
 
     def clean_period(self) -> dt.date:
         try:

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from core.asof import as_of_cutoff, newest_as_of
 from core.models import User
 from core.numbers import number_text, signed_text
+from core.texts import NorwegianText
 from strategy.models import Goal
 
 from .breakdowns import NATIONAL, BreakdownError, breakdown_parse
 from .models import (
     BreakdownCategory,
     BreakdownDimension,
+    BreakdownLevel,
     Frequency,
     Indicator,
     IndicatorTargetChange,
@@ -277,6 +279,52 @@ def _parse_or_empty(key: str) -> dict[str, str]:
         return {}
 
 
+@dataclass(frozen=True)
+class SeriesChoices:
+    """The series an indicator's values may belong to, for a select: the
+    national figure, then each declared dimension's codes in groups."""
+
+    groups: list[tuple[str, list[tuple[str, str]]]]
+    labels: dict[str, str]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.labels
+
+
+def series_choices(*, indicator: Indicator) -> SeriesChoices:
+    """The national figure and a series per code of each dimension the
+    indicator declares (single-dimension series; combinations come through
+    the API and imports). One query, none more for an indicator without."""
+    english = get_language() == "en"
+    national = str(_("National (the whole country)"))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    labels = {NATIONAL: national}
+    rows = (
+        BreakdownCategory.objects.filter(dimension__indicators=indicator)
+        .order_by("dimension__order", "dimension__code", "order", "code")
+        .values_list(
+            "dimension__code",
+            "dimension__name_nb",
+            "dimension__name_en",
+            "code",
+            "name_nb",
+            "name_en",
+            "level",
+        )
+    )
+    levels = dict(BreakdownLevel.choices)
+    for dimension, dim_nb, dim_en, code, name_nb, name_en, level in rows:
+        group = str(levels[level]) if level else (dim_en if english else "") or dim_nb
+        key = f"{dimension}:{code}"
+        label = (name_en if english else "") or name_nb
+        if english and label == name_nb:
+            # A place name with no English form: marked as Norwegian.
+            label = NorwegianText(label)
+        groups.setdefault(group, []).append((key, label))
+        labels[key] = label
+    return SeriesChoices([("", [(NATIONAL, national)]), *groups.items()], labels)
+
+
 def region_categories(*, levels: Iterable[str]) -> list[tuple[str, str, str, str]]:
     """``(code, name, English name, level)`` of the region code list at these
     levels, in the list's order. One query."""
@@ -357,6 +405,7 @@ def indicator_periods(
     today: dt.date,
     newest: int | None = None,
     as_of: dt.date | None = None,
+    breakdown: str = NATIONAL,
 ) -> PeriodTable:
     """Every period from the first value (or baseline) to today, newest first.
 
@@ -368,7 +417,7 @@ def indicator_periods(
     end of that day: its periods, each with its official value then, and no
     pending revision or history (those are today's).
     """
-    known = indicator.values.filter(breakdown=NATIONAL)
+    known = indicator.values.filter(breakdown=breakdown)
     if as_of is not None:
         known = known.filter(official_at(as_of_cutoff(as_of)))
     # A value's own granularity names a period off the indicator's grid (one

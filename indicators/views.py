@@ -1,5 +1,7 @@
 """HTML pages: indicator definitions, value entry, approval, import, export."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +23,7 @@ from core.roles import (
 )
 
 from . import exports, imports, selectors, services
+from .breakdowns import NATIONAL
 from .dashboard import indicator_dashboard
 from .forms import (
     DecisionForm,
@@ -102,10 +105,23 @@ def indicator_edit(request, code):
 @role_required(*DASHBOARD_READERS)
 def indicator_detail(request, code):
     indicator = selectors.indicator_get(code=code)
+    series = selectors.series_choices(indicator=indicator)
     form = ValueEntryForm(
-        initial={"period": request.GET.get("period", "")}, indicator=indicator
+        initial={
+            "period": request.GET.get("period", ""),
+            "series": _series_shown(request, series),
+        },
+        indicator=indicator,
+        series=series,
     )
     return _detail_render(request, indicator, form)
+
+
+def _series_shown(request, series) -> str:
+    """The series whose values the table shows (``?series=``; national if
+    absent or not one of the indicator's)."""
+    key = request.GET.get("series") or request.POST.get("series") or NATIONAL
+    return key if key in series else NATIONAL
 
 
 def _detail_render(request, indicator, form, status=200):
@@ -133,7 +149,7 @@ def _detail_render(request, indicator, form, status=200):
         "definition": selectors.indicator_definition(
             indicator=indicator, day=dashboard.as_of
         ),
-        **_period_table(request, indicator, as_of),
+        **_period_table(request, indicator, as_of, getattr(form, "series", None)),
         "target_changes": changes,
         "form": form if editor else None,
     }
@@ -144,13 +160,15 @@ def _detail_render(request, indicator, form, status=200):
 @role_required(*EDITORS)
 def value_enter(request, code):
     indicator = selectors.indicator_get(code=code)
-    form = ValueEntryForm(request.POST, indicator=indicator)
+    series = selectors.series_choices(indicator=indicator)
+    form = ValueEntryForm(request.POST, indicator=indicator, series=series)
     if form.is_valid():
         item = ValueInput(
             indicator=indicator,
             period_start=form.cleaned_data["period"],
             value=form.cleaned_data["value"],
             comment=form.cleaned_data["comment"],
+            breakdown=form.cleaned_data.get("series") or NATIONAL,
         )
         status = ValueStatus.DRAFT if form.cleaned_data["draft"] else None
         try:
@@ -165,11 +183,18 @@ def value_enter(request, code):
         else:
             message, level = _entry_message(planned.outcome, item)
             if is_htmx(request):
-                fresh = ValueEntryForm(indicator=indicator)
+                fresh = ValueEntryForm(
+                    indicator=indicator,
+                    series=series,
+                    initial={"series": item.breakdown},
+                )
                 return _values_fragment(
                     request, indicator, fresh, message=message, level=level
                 )
             messages.add_message(request, level, message)
+            if item.breakdown:
+                query = urlencode({"series": item.breakdown})
+                return redirect(f"{indicator.get_absolute_url()}?{query}#values-title")
             return redirect(indicator)
     if is_htmx(request):
         return _values_fragment(request, indicator, form)
@@ -181,16 +206,27 @@ def value_enter(request, code):
 PERIODS_SHOWN = 24
 
 
-def _period_table(request, indicator, as_of=None) -> dict:
-    """The value table's context: its periods, and whether all were asked for."""
+def _period_table(request, indicator, as_of=None, series=None) -> dict:
+    """The value table's context: its periods (of the series asked for), and
+    whether all were asked for."""
     every = "all" in (request.GET.get("periods"), request.POST.get("periods"))
+    if series is None:
+        series = selectors.series_choices(indicator=indicator)
+    shown = _series_shown(request, series)
     periods = selectors.indicator_periods(
         indicator=indicator,
         today=timezone.localdate(),
         newest=None if every else PERIODS_SHOWN,
         as_of=as_of,
+        breakdown=shown,
     )
-    return {"periods": periods, "all_periods": every}
+    return {
+        "periods": periods,
+        "all_periods": every,
+        "series": series if len(series.labels) > 1 else None,
+        "series_shown": shown,
+        "series_label": series.labels[shown],
+    }
 
 
 def _values_fragment(request, indicator, form, *, message="", level=messages.SUCCESS):
@@ -201,7 +237,7 @@ def _values_fragment(request, indicator, form, *, message="", level=messages.SUC
     """
     ctx = {
         "indicator": indicator,
-        **_period_table(request, indicator),
+        **_period_table(request, indicator, series=getattr(form, "series", None)),
         "form": form,
         "value_message": message,
         "value_message_tag": messages.DEFAULT_TAGS[level],

@@ -144,3 +144,45 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_series(
     with django_assert_num_queries(len(counted.captured_queries)):
         html = page(client, many, "?level=health_region")
     assert len(map_rows(html)) == 4
+
+
+def test_the_secretariat_enters_a_county_value_and_sees_that_series_table(
+    client, secretariat
+):
+    indicator = regional_indicator("REG-5", COUNTIES[:2])
+    client.force_login(secretariat)
+    html = page(client, indicator)
+    # The entry form offers the series, the national figure first.
+    assert 'name="series"' in html and "Nasjonalt (hele landet)" in html
+    response = client.post(
+        f"/indicators/{indicator.code}/values/",
+        {"series": "region:11", "period": "2024", "value": "55", "comment": "SSB"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?series=region%3A11#values-title")
+    value = indicator.values.get(status="submitted")
+    assert (value.breakdown, value.value) == ("region:11", Decimal(55))
+    # Oslo's and the national 2024 values stay as they were.
+    assert (
+        indicator.values.filter(
+            period_start=dt.date(2024, 1, 1), status="approved", superseded_at=None
+        ).count()
+        == 3
+    )
+    html = page(client, indicator, "?series=region:11")
+    assert "Verdier per periode: <span>Rogaland</span>" in html
+    assert "Foreløpig" in html
+    # A series the indicator does not have is refused with a field error.
+    response = client.post(
+        f"/indicators/{indicator.code}/values/",
+        {"series": "region:99", "period": "2024", "value": "1"},
+    )
+    assert response.status_code == 400
+    assert indicator.values.count() == 3 * 6 + 1
+
+
+def test_the_indicator_form_declares_the_breakdowns(client, secretariat):
+    indicator = IndicatorFactory(code="REG-6")
+    client.force_login(secretariat)
+    html = client.get(f"/indicators/{indicator.code}/edit/").content.decode()
+    assert 'name="breakdowns"' in html
