@@ -13,10 +13,13 @@ from core.services import (
 )
 
 from .models import (
+    BreakdownCategory,
+    BreakdownDimension,
     Indicator,
     IndicatorTargetChange,
     IndicatorValue,
     ProgressSnapshot,
+    SeriesSnapshot,
     ValueImport,
 )
 from .selectors import scope_codes
@@ -59,6 +62,55 @@ class ProgressSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("indicator", "as_of", "status", "score", "method", "computed_at")
     list_filter = ("status", "method")
     list_select_related = ("indicator",)
+
+
+@admin.register(SeriesSnapshot)
+class SeriesSnapshotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("indicator", "breakdown", "as_of", "status", "score")
+    list_filter = ("status",)
+    search_fields = ("indicator__code", "breakdown")
+    list_select_related = ("indicator",)
+
+
+class BreakdownCategoryInline(admin.TabularInline):
+    model = BreakdownCategory
+    fk_name = "dimension"
+    fields = ("code", "name_nb", "name_en", "order")
+    extra = 3
+    show_change_link = False
+
+    def get_queryset(self, request):
+        # The region list has 376 codes: shown and kept in its own page.
+        return super().get_queryset(request).filter(dimension__is_builtin=False)
+
+
+@admin.register(BreakdownDimension)
+class BreakdownDimensionAdmin(admin.ModelAdmin):
+    """Dimensions the secretariat defines, with their code lists; the built-in
+    ones (region, sector) come from indicators/code_lists.py and are read-only
+    here."""
+
+    list_display = ("code", "name_nb", "name_en", "is_builtin")
+    fields = ("code", "name_nb", "name_en", "order")
+    inlines = [BreakdownCategoryInline]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_builtin:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (obj.is_builtin or obj.indicators.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(BreakdownCategory)
+class BreakdownCategoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("dimension", "code", "name_nb", "level", "parent")
+    list_filter = ("dimension", "level")
+    search_fields = ("code", "name_nb", "name_en")
+    list_select_related = ("dimension", "parent")
 
 
 @admin.register(IndicatorTargetChange)
