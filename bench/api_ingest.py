@@ -53,6 +53,7 @@ from bench.import_values import (  # noqa: E402
     values_truncate,
 )
 from bench.import_values import fixtures as import_fixtures  # noqa: E402
+from bench.import_values import series_print as import_series_print  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_p5"
 BATCH = 5_000
@@ -182,20 +183,7 @@ def series_comparison(url: str, api) -> tuple[dict, dict]:
 
 
 def series_print(best: dict, queries: dict[str, int]) -> None:
-    n = COUNTY_INDICATORS * len(COUNTIES) * SERIES_MONTHS
-    print(
-        f"breakdowns via values/bulk/: {n:,} values each, best of {ROUNDS}: "
-        f"county = {COUNTY_INDICATORS} indicators × {len(COUNTIES)} counties × "
-        f"{SERIES_MONTHS} months; national = {NATIONAL_INDICATORS} × "
-        f"{SERIES_MONTHS} months"
-    )
-    for push in best["national"]:
-        national, county = best["national"][push], best["county"][push]
-        print(
-            f"{push:10}: national {national * 1e6 / n:6.1f} µs/value, "
-            f"county {county * 1e6 / n:6.1f} µs/value, "
-            f"ratio county / national {county / national:.2f}"
-        )
+    import_series_print(best, via=" via values/bulk/")
     for label, count in queries.items():
         print(f"queries, values page of {label:26}: {count}")
 

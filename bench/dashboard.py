@@ -143,20 +143,7 @@ def data_fill(n_indicators: int) -> str:
             frequency="monthly",
             is_demo=True,
         )
-        for month in range(120):
-            year, month0 = 2016 + month // 12, month % 12
-            values.append(
-                IndicatorValue(
-                    indicator=indicator,
-                    period_start=dt.date(year, month0 + 1, 1),
-                    granularity="monthly",
-                    value=Decimal(str(round(40 + (n % 7) * month / 60, 2))),
-                    status="approved",
-                    source="import",
-                    entered_at=approved_when(year, month0, now),
-                    approved_at=approved_when(year, month0, now),
-                )
-            )
+        values += monthly_values(indicator, slope=n % 7, now=now)
     values += _regional_values(goals[0], now)
     IndicatorValue.objects.bulk_create(values, batch_size=5000)
     progress_recompute(indicator_ids=Indicator.objects.values_list("pk", flat=True))
@@ -180,7 +167,6 @@ def _regional_values(goal, now: dt.datetime) -> list:
         BreakdownCategory,
         BreakdownDimension,
         Indicator,
-        IndicatorValue,
     )
 
     region = BreakdownDimension.objects.get(code="region")
@@ -208,21 +194,30 @@ def _regional_values(goal, now: dt.datetime) -> list:
         )
         indicator.breakdowns.add(region)
         for n, series in enumerate(["", *(f"region:{c}" for c in codes[:count])]):
-            for month in range(120):
-                year, month0 = 2016 + month // 12, month % 12
-                values.append(
-                    IndicatorValue(
-                        indicator=indicator,
-                        period_start=dt.date(year, month0 + 1, 1),
-                        breakdown=series,
-                        granularity="monthly",
-                        value=Decimal(str(round(40 + (n % 5) * month / 60, 2))),
-                        status="approved",
-                        source="import",
-                        entered_at=approved_when(year, month0, now),
-                        approved_at=approved_when(year, month0, now),
-                    )
-                )
+            values += monthly_values(indicator, slope=n % 5, now=now, breakdown=series)
+    return values
+
+
+def monthly_values(indicator, *, slope: int, now: dt.datetime, breakdown: str = ""):
+    """120 approved monthly values from 2016, rising by ``slope`` per 60 months."""
+    from indicators.models import IndicatorValue
+
+    values = []
+    for month in range(120):
+        year, month0 = 2016 + month // 12, month % 12
+        values.append(
+            IndicatorValue(
+                indicator=indicator,
+                period_start=dt.date(year, month0 + 1, 1),
+                breakdown=breakdown,
+                granularity="monthly",
+                value=Decimal(str(round(40 + slope * month / 60, 2))),
+                status="approved",
+                source="import",
+                entered_at=approved_when(year, month0, now),
+                approved_at=approved_when(year, month0, now),
+            )
+        )
     return values
 
 

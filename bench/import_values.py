@@ -227,10 +227,12 @@ def series_comparison(url: str, user) -> dict[str, dict[str, float]]:
     return best
 
 
-def series_print(best: dict[str, dict[str, float]]) -> None:
+def series_print(best: dict[str, dict[str, float]], *, via: str = "") -> None:
+    """Time per value of each step, county next to national, and their ratio
+    (``api_ingest.py`` prints its pushes with this too)."""
     n = COUNTY_INDICATORS * len(COUNTIES) * SERIES_MONTHS
     print(
-        f"breakdowns: {n:,} values each, best of {ROUNDS}: county = "
+        f"breakdowns{via}: {n:,} values each, best of {ROUNDS}: county = "
         f"{COUNTY_INDICATORS} indicators × {len(COUNTIES)} counties × "
         f"{SERIES_MONTHS} months; national = {NATIONAL_INDICATORS} × "
         f"{SERIES_MONTHS} months"

@@ -205,6 +205,30 @@ def regional_series(demo: DemoIndicator) -> dict[str, list[tuple[int, Decimal]]]
     return found
 
 
+def _demo_value(
+    indicator: Indicator,
+    year: int,
+    value: Decimal,
+    now: dt.datetime,
+    breakdown: str = "",
+) -> IndicatorValue:
+    """A demo value, approved in March after its year, as a statistics
+    producer would publish: the as-of views then have a history to show."""
+    published = min(now, _demo_published(year))
+    return IndicatorValue(
+        indicator=indicator,
+        period_start=dt.date(year, 1, 1),
+        breakdown=breakdown,
+        granularity=Frequency.ANNUAL,
+        value=value,
+        status=ValueStatus.APPROVED,
+        source=ValueSource.DEMO,
+        comment="Eksempeldata",
+        entered_at=published,
+        approved_at=published,
+    )
+
+
 def _demo_regions_create(
     indicator: Indicator, demo: DemoIndicator, counts: UpsertCounts
 ) -> None:
@@ -216,17 +240,12 @@ def _demo_regions_create(
     )
     now = timezone.now()
     new_values = [
-        IndicatorValue(
-            indicator=indicator,
-            period_start=dt.date(year, 1, 1),
+        _demo_value(
+            indicator,
+            year,
+            value,
+            now,
             breakdown=breakdown_key({BreakdownDimension.REGION: code}),
-            granularity=Frequency.ANNUAL,
-            value=value,
-            status=ValueStatus.APPROVED,
-            source=ValueSource.DEMO,
-            comment="Eksempeldata",
-            entered_at=min(now, _demo_published(year)),
-            approved_at=min(now, _demo_published(year)),
         )
         for code, points in regional_series(demo).items()
         for year, value in points
@@ -270,19 +289,7 @@ def _demo_values_create(
     )
     now = timezone.now()
     new_values = [
-        IndicatorValue(
-            indicator=indicator,
-            period_start=dt.date(year, 1, 1),
-            granularity=Frequency.ANNUAL,
-            value=value,
-            status=ValueStatus.APPROVED,
-            source=ValueSource.DEMO,
-            comment="Eksempeldata",
-            # Approved in March after the year, as a statistics producer
-            # would publish: the as-of views then have a history to show.
-            entered_at=min(now, _demo_published(year)),
-            approved_at=min(now, _demo_published(year)),
-        )
+        _demo_value(indicator, year, value, now)
         for year, value in demo.series()
         if dt.date(year, 1, 1) not in existing
     ]

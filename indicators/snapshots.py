@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -52,6 +53,7 @@ TARGET_FIELDS = Indicator.TARGET_FIELDS
 DEFINITION_FIELDS = ("direction", *TARGET_FIELDS, "limit", "threshold_overrides")
 
 Series = list[tuple[float, float]]
+SnapshotT = TypeVar("SnapshotT", ProgressSnapshot, SeriesSnapshot)
 
 
 @dataclass(frozen=True)
@@ -433,7 +435,11 @@ def snapshots_record(
             if newest.at(day) == key:
                 continue
             newest.wrote(key)
-            new_rows.append(_snapshot(pk, day, computed_at, key, points, definition))
+            new_rows.append(
+                _snapshot(
+                    pk, day, computed_at, key, points, definition, ProgressSnapshot
+                )
+            )
             changed.add(day)
     _snapshots_insert(new_rows)
     return SnapshotsRecorded(
@@ -493,9 +499,13 @@ def _snapshot(
     key: str,
     points: Series,
     definition: progress.Definition,
-) -> ProgressSnapshot:
+    model: type[SnapshotT],
+    **owner,
+) -> SnapshotT:
+    """A snapshot (of ``model``: the national series', or with ``breakdown``
+    in ``owner`` a broken-down series') of what the method finds."""
     result = progress.compute(points, definition)
-    return ProgressSnapshot(
+    return model(
         indicator_id=pk,
         as_of=day,
         computed_at=computed_at,
@@ -505,6 +515,7 @@ def _snapshot(
         score=result.score,
         progress_value=result.progress_value,
         components=result.components,
+        **owner,
     )
 
 
@@ -681,19 +692,16 @@ def series_snapshots_record(
             if walker.at(day) == key:
                 continue
             walker.wrote(key)
-            result = progress.compute(points, definition)
             new_rows.append(
-                SeriesSnapshot(
-                    indicator_id=pk,
+                _snapshot(
+                    pk,
+                    day,
+                    computed_at,
+                    key,
+                    points,
+                    definition,
+                    SeriesSnapshot,
                     breakdown=breakdown,
-                    as_of=day,
-                    computed_at=computed_at,
-                    inputs_fingerprint=key,
-                    method=result.method,
-                    status=result.status,
-                    score=result.score,
-                    progress_value=result.progress_value,
-                    components=result.components,
                 )
             )
     SeriesSnapshot.objects.bulk_create(new_rows, batch_size=2000)
