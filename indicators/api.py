@@ -29,9 +29,9 @@ from core.asof import AsOfError, as_of_from
 from core.roles import APPROVERS, EDITORS, VALUE_WRITERS
 
 from . import schema, selectors
-from .breakdowns import breakdown_parse
+from .breakdowns import NATIONAL, breakdown_parse
 from .explain import snapshot_explain
-from .filters import IndicatorFilter, ValueFilter
+from .filters import BreakdownFilterField, IndicatorFilter, ValueFilter
 from .jsonstat import is_dataset
 from .models import BreakdownLevel, Indicator, IndicatorValue, ValueSource
 from .progress import stored_components
@@ -66,7 +66,7 @@ from .services import (
     values_record,
     values_reject,
 )
-from .snapshots import snapshot_as_of
+from .snapshots import series_snapshots_as_of, snapshot_as_of
 from .staging import gc_paused
 
 # Refusals of the services that mean "not you", not "not now".
@@ -170,15 +170,32 @@ def indicator_progress(request, code: str):
         as_of = as_of_from(request.query_params)
     except AsOfError as exc:
         raise ValidationError({"as_of": [str(exc)]}) from None
-    snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=as_of)
+    series = _series_param(request)
+    if series:
+        snapshot = series_snapshots_as_of(indicator_id=indicator.pk, as_of=as_of).get(
+            series
+        )
+    else:
+        snapshot = snapshot_as_of(indicator_id=indicator.pk, as_of=as_of)
     if snapshot is None:
         raise NotComputed()
+    snapshot.series = breakdown_parse(series)
     snapshot.indicator = indicator
     snapshot.answered_for = as_of or timezone.localdate()
     # Served as read: a legacy figure beyond the measurable range becomes None.
     snapshot.components = stored_components(snapshot.components)
     snapshot.explanation = snapshot_explain(snapshot, indicator.unit_label).as_dict()
     return Response(ProgressOutput(snapshot).data)
+
+
+def _series_param(request) -> str:
+    """The series key of ``?breakdown=`` ("" for the national figure); 400 if
+    it cannot be read."""
+    field = BreakdownFilterField(required=False)
+    try:
+        return field.clean(request.query_params.get("breakdown")) or NATIONAL
+    except DjangoValidationError as exc:
+        raise ValidationError({"breakdown": exc.messages}) from None
 
 
 # --- Values ------------------------------------------------------------------------

@@ -361,7 +361,17 @@ indicator_progress = documented(
     ),
     response=ProgressOutput,
     errors={**NOT_FOUND, 400: WRITE_ERRORS[400]},
-    parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD")],
+    parameters=[
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD"),
+        OpenApiParameter(
+            "breakdown",
+            {"type": "string", "pattern": BREAKDOWN_FILTER_PATTERN},
+            description="One series: `region:03`, or `national` (the default, "
+            "the indicator's own status). A broken-down series is judged by "
+            "the same method against the indicator's target, from its own "
+            "first value.",
+        ),
+    ],
     examples=[
         OpenApiExample(
             "Progress",

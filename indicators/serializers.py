@@ -356,6 +356,8 @@ class ValueDecisionOutput(serializers.Serializer):
 
 class ProgressOutput(serializers.Serializer):
     indicator = serializers.CharField(source="indicator.code")
+    # The series the answer is for: {} for the national figure.
+    breakdown = serializers.DictField(child=serializers.CharField(), source="series")
     # The day the answer is for, and the day its inputs last changed (the
     # snapshot's own date): the status is exactly that of ``as_of``'s inputs.
     as_of = serializers.DateField(source="answered_for")

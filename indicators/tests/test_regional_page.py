@@ -186,3 +186,23 @@ def test_the_indicator_form_declares_the_breakdowns(client, secretariat):
     client.force_login(secretariat)
     html = client.get(f"/indicators/{indicator.code}/edit/").content.decode()
     assert 'name="breakdowns"' in html
+
+
+def test_the_api_answers_the_progress_of_a_series_as_of_a_date(council_member):
+    from rest_framework.test import APIClient
+
+    indicator = regional_indicator("REG-7", COUNTIES[:2])
+    client = APIClient()
+    client.force_authenticate(council_member)
+    url = f"/api/v1/indicators/{indicator.code}/progress/"
+    national = client.get(url).json()
+    oslo = client.get(url, {"breakdown": "region:03"}).json()
+    assert national["breakdown"] == {} and oslo["breakdown"] == {"region": "03"}
+    assert oslo["components"]["current_value"] == 81.0
+    assert national["components"]["current_value"] != 81.0
+    past = client.get(url, {"breakdown": "region:03", "as_of": "2023-03-01"}).json()
+    assert past["components"]["current_value"] == 65.0
+    assert client.get(url, {"breakdown": "region:99"}).status_code == 404
+    refused = client.get(url, {"breakdown": "region"})
+    assert refused.status_code == 400
+    assert "breakdown" in refused.json()["error"]["details"]
