@@ -184,10 +184,14 @@ class ApiKey(models.Model):
                 fields=["name"],
                 condition=models.Q(replaced_at__isnull=True),
                 name="apikey_one_current_key_per_name",
+                violation_error_message=_("A current API key already has this name."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(owner=models.F("user")),
                 name="apikey_owner_is_not_the_key_user",
+                violation_error_message=_(
+                    "The key's owner cannot be the user the key acts as."
+                ),
             ),
         ]
 
@@ -239,6 +243,7 @@ class AuthEvent(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=AuthEventKind.values),
                 name="authevent_kind_valid",
+                violation_error_message=_("Choose a kind of event from the list."),
             ),
         ]
 

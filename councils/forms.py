@@ -12,6 +12,36 @@ from .models import ActionStatus, AgendaItemKind, MembershipRole
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class FilterableSelectMultiple(forms.SelectMultiple):
+    """A multi-select that static/js/filter_list.js turns into a search field
+    above a list of checkboxes; without JavaScript it stays a native select.
+    Its texts travel as data attributes, translated with the page."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "size": 8,
+                "data-filter-list": "",
+                "data-filter-label": _("Search the list"),
+                "data-filter-hint": _(
+                    "Type part of a name or code to narrow the list; "
+                    "tick what you choose."
+                ),
+                # {chosen}, {shown} and {total} are filled in by the script.
+                "data-filter-status": _("{chosen} chosen, {shown} of {total} shown"),
+                **(attrs or {}),
+            }
+        )
+
+
+class DeliveryMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Deliveries by roadmap ID, name and initiative: the roadmap has many
+    deliveries with the same name."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.roadmap_id} {obj.name} ({obj.initiative.code})"
+
+
 class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -35,21 +65,21 @@ class AgendaItemForm(forms.Form):
         label=_("Indicators"),
         queryset=Indicator.objects.select_related("goal").order_by("code"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FilterableSelectMultiple(),
     )
     initiatives = forms.ModelMultipleChoiceField(
         label=_("Initiatives"),
         queryset=Initiative.objects.order_by("code"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FilterableSelectMultiple(),
     )
-    deliveries = forms.ModelMultipleChoiceField(
+    deliveries = DeliveryMultipleChoiceField(
         label=_("Roadmap deliveries"),
         queryset=Delivery.objects.filter(removed_in_version="")
         .select_related("initiative")
         .order_by("initiative__code", "name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=FilterableSelectMultiple(),
     )
 
 

@@ -76,6 +76,9 @@ class Membership(models.Model):
                 | Q(end_date__isnull=True)
                 | Q(start_date__lte=F("end_date")),
                 name="membership_start_not_after_end",
+                violation_error_message=_(
+                    "The end date cannot be before the start date."
+                ),
             ),
         ]
 
@@ -116,6 +119,7 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=MeetingStatus.values),
                 name="meeting_status_valid",
+                violation_error_message=_("Choose a meeting status from the list."),
             ),
         ]
 
@@ -184,10 +188,14 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=AgendaItemKind.values),
                 name="agendaitem_kind_valid",
+                violation_error_message=_("Choose a kind of case from the list."),
             ),
             models.UniqueConstraint(
                 fields=["council", "year", "number"],
                 name="agendaitem_unique_number_per_council_year",
+                violation_error_message=_(
+                    "This case number is already used in the council this year."
+                ),
             ),
         ]
 
@@ -307,10 +315,14 @@ class FollowUpAction(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ActionStatus.values),
                 name="followupaction_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(responsible__isnull=False) | Q(assignee__isnull=False),
                 name="followupaction_has_an_owner",
+                violation_error_message=_(
+                    "Name the responsible organisation, the responsible person or both."
+                ),
             ),
         ]
 
@@ -397,6 +409,7 @@ class MeetingPackPdf(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=PackPdfStatus.values),
                 name="meetingpackpdf_status_valid",
+                violation_error_message=_("Choose a status from the list."),
             ),
         ]
 

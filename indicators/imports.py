@@ -12,9 +12,10 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .import_files import (
@@ -165,14 +166,27 @@ def _series_text(checker: RowChecker, row: list[str]) -> str:
 
 
 def value_import_create(
-    *, user, filename: str, content: bytes, comment: str = ""
+    *,
+    user,
+    filename: str,
+    content: bytes,
+    comment: str = "",
+    language: str | None = None,
 ) -> ValueImport:
-    """Store an uploaded file and queue its dry run."""
+    """Store an uploaded file and queue its dry run.
+
+    The report is written in ``language`` (the uploader's; by default the
+    active one), whichever worker runs the check.
+    """
     # The task calls back into this module: imported where it is used.
     from .tasks import value_import_check_task
 
     job = ValueImport.objects.create(
-        filename=filename[:255], content=content, comment=comment, created_by=user
+        filename=filename[:255],
+        content=content,
+        comment=comment,
+        created_by=user,
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
     )
     transaction.on_commit(lambda: value_import_check_task.delay(job.pk))
     return job
@@ -309,6 +323,14 @@ def report_rows(job: ValueImport, *, errors_only: bool = False) -> Iterator[list
     for entry in job.report:
         if not errors_only or entry[4] == "error":
             yield entry
+
+
+def import_language(*, job_id: int) -> str:
+    """The language the job's report is written in: its uploader's."""
+    language = (
+        ValueImport.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    )
+    return language or settings.LANGUAGE_CODE
 
 
 def import_failed(*, job_id: int, message: str = "") -> None:

@@ -728,6 +728,11 @@ class ValueImport(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The uploader's language: the report's reasons are written in it, also
+    # by a worker, which has no request to take a language from.
+    language = models.CharField(
+        _("language of the report"), max_length=8, default=settings.LANGUAGE_CODE
+    )
     # Deliveries of the current step's task (check, or commit): a file that
     # kills its worker comes back (acks_late) only so many times.
     deliveries = models.PositiveSmallIntegerField(_("deliveries"), default=0)

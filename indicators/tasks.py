@@ -11,6 +11,7 @@ import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 
 from strategy.selectors import goals_behind_indicator_ids
 from strategy.services import progress_recompute
@@ -20,6 +21,7 @@ from .imports import (
     import_commit,
     import_delivery_count,
     import_failed,
+    import_language,
 )
 from .models import Indicator
 from .snapshots import indicators_needing_recompute
@@ -96,12 +98,14 @@ def value_import_commit_task(job_id: int) -> None:
 
 
 def _import_step(step, job_id: int) -> None:
-    if not import_delivery_count(job_id=job_id):
-        return  # given up after repeated worker deaths: acknowledged for good
-    try:
-        step(job_id=job_id)
-    except Exception:
-        # Leave no job spinning for ever: the page shows it failed.
-        logger.exception("Import %s failed", job_id)
-        import_failed(job_id=job_id)
-        raise
+    # The report's reasons in the uploader's language, not the worker's.
+    with translation.override(import_language(job_id=job_id)):
+        if not import_delivery_count(job_id=job_id):
+            return  # given up after repeated worker deaths: acknowledged for good
+        try:
+            step(job_id=job_id)
+        except Exception:
+            # Leave no job spinning for ever: the page shows it failed.
+            logger.exception("Import %s failed", job_id)
+            import_failed(job_id=job_id)
+            raise

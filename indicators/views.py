@@ -347,6 +347,7 @@ def import_new(request):
             filename=upload.name,
             content=upload.read(),
             comment=form.cleaned_data["comment"],
+            language=request.LANGUAGE_CODE,
         )
         return redirect(job)
     status = 400 if form.errors else 200

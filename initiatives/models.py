@@ -174,10 +174,14 @@ class Delivery(models.Model):
                 | Q(start_date__lte=F("end_date"))
                 | Q(end_before_start_as_published=True),
                 name="delivery_start_not_after_end",
+                violation_error_message=_(
+                    "The end date cannot be before the start date."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(planning_status__in=PlanningStatus.values),
                 name="delivery_planning_status_valid",
+                violation_error_message=_("Choose a planning status from the list."),
             ),
         ]
 
@@ -251,10 +255,14 @@ class DeliveryChange(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=ChangeKind.values),
                 name="deliverychange_kind_valid",
+                violation_error_message=_("Choose a kind of change from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="changed", field__gt="") | ~Q(kind="changed"),
                 name="deliverychange_changed_names_field",
+                violation_error_message=_(
+                    "A changed delivery must name the field that changed."
+                ),
             ),
         ]
 
@@ -304,9 +312,14 @@ class StatusReport(models.Model):
             models.UniqueConstraint(
                 fields=["initiative", "period"],
                 name="statusreport_one_per_initiative_period",
+                violation_error_message=_(
+                    "This initiative already has a status report for this period."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(rag__in=Rag.values), name="statusreport_rag_valid"
+                condition=Q(rag__in=Rag.values),
+                name="statusreport_rag_valid",
+                violation_error_message=_("Choose a status: green, amber or red."),
             ),
         ]
 

@@ -5,6 +5,7 @@ phase placement and the warning rules are the pure functions of ``rules``.
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from core.asof import as_of_cutoff
 from core.models import User
@@ -70,16 +71,11 @@ class DeliveryRow:
     @property
     def step_marks(self) -> str:
         """The steps as ■ (covered) and □, for the eye; ``step_text`` says it."""
-        return "".join("■" if on else "□" for on in self.steps)
+        return _step_marks(self.span)
 
     @property
     def step_text(self) -> str:
-        if self.span is None:
-            return gettext("phase not given")
-        return gettext("value chain steps %(first)s to %(last)s of 5") % {
-            "first": self.span.first,
-            "last": self.span.last,
-        }
+        return _step_text(self.span, get_language())
 
     @property
     def start_text(self) -> str:
@@ -89,6 +85,25 @@ class DeliveryRow:
     @property
     def end_text(self) -> str:
         return _day_text(self.delivery.end_date)
+
+
+# A roadmap has a handful of phases and hundreds of rows: each phase's marks
+# and text are made once, not once per row.
+@functools.cache
+def _step_marks(span: PhaseSpan | None) -> str:
+    covered = span.steps if span else range(0)
+    return "".join("■" if step in covered else "□" for step in range(1, FINAL_STEP + 1))
+
+
+@functools.lru_cache(maxsize=64)
+def _step_text(span: PhaseSpan | None, language: str | None) -> str:
+    # ``language`` is the cache's key: the text is translated into it.
+    if span is None:
+        return gettext("phase not given")
+    return gettext("value chain steps %(first)s to %(last)s of 5") % {
+        "first": span.first,
+        "last": span.last,
+    }
 
 
 def _day_text(date: dt.date | None) -> str:

@@ -50,6 +50,9 @@ class Strategy(models.Model):
             models.CheckConstraint(
                 condition=Q(start_year__lt=F("end_year")),
                 name="strategy_start_before_end",
+                violation_error_message=_(
+                    "The first year must be before the last year."
+                ),
             ),
         ]
 
@@ -96,7 +99,9 @@ class Goal(models.Model):
         ordering = ["order"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=GoalKind.values), name="goal_kind_valid"
+                condition=Q(kind__in=GoalKind.values),
+                name="goal_kind_valid",
+                violation_error_message=_("Choose a kind of goal from the list."),
             ),
             models.UniqueConstraint(
                 fields=["strategy", "order"], name="goal_unique_order_per_strategy"
@@ -211,6 +216,7 @@ class GoalProgress(models.Model):
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__gte=-5, score__lte=5),
                 name="goalprogress_score_in_range",
+                violation_error_message=_("The score must lie between −5 and 5."),
             ),
         ]
 

@@ -31,8 +31,8 @@ from councils.services import (
     follow_up_add,
     meeting_pack_freeze,
 )
-from indicators.imports import import_check
-from indicators.models import Indicator, ValueImport
+from indicators.imports import value_import_create
+from indicators.models import Indicator
 from initiatives.models import Delivery, Initiative, RoadmapImport
 from initiatives.services import status_report_save
 from initiatives.tests.helpers import REAL_FILE
@@ -221,7 +221,7 @@ def _pattern_kwargs(name: str) -> list[str]:
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
+def world(db, settings, tmp_path, django_capture_on_commit_callbacks):
     """The real strategy and roadmap, the demo indicators, and one of every
     object a page can show: a meeting with an agenda, decision and overdue
     follow-up, a frozen pack, an import with a rejected row, a status report."""
@@ -285,14 +285,13 @@ def world(db, settings, tmp_path):
         f"indicator,period,value\n{indicator.code},2031,12.5\n"
         f"{indicator.code},2032,-1\nNOPE,2024,1\n"
     ).encode()
-    value_import = ValueImport.objects.create(
-        filename="values.csv", content=content, created_by=user
-    )
-    # The reasons are stored in the language the check ran in: an English
-    # upload checked at once. (A worker stores bokmål, unmarked: ValueImport
-    # needs a field for the report's language; see the report of #18.)
-    with translation.override("en"):
-        import_check(job_id=value_import.pk)
+    # As the real flow does: uploaded from a Norwegian page and checked by the
+    # task, which writes the reasons in the uploader's bokmål whatever the
+    # worker's language; the English import page marks them lang="nb".
+    with django_capture_on_commit_callbacks(execute=True):
+        value_import = value_import_create(
+            user=user, filename="values.csv", content=content, language="nb"
+        )
     snapshot = meeting_pack_freeze(meeting=meeting, user=user)
     # Someone else's second factor: the reader's own would be asked for first.
     TOTPDevice.objects.create(

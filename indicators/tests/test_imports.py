@@ -562,6 +562,7 @@ def test_an_import_step_delivered_too_often_is_given_up(indicators, secretariat)
         content=b"indicator;period;value\nA;2023;5\n",
         created_by=secretariat,
         status=ImportStatus.CHECKING,
+        language="en",  # the task writes in the uploader's language
     )
     for _ in range(MAX_DELIVERIES):
         assert import_delivery_count(job_id=job.pk)

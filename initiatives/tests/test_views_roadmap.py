@@ -225,13 +225,19 @@ def test_deliveries_are_grouped_by_goal_and_sub_goal_in_one_table_layout(
     client, council_member, imported_roadmap
 ):
     client.force_login(council_member)
-    html = deliveries(client).content.decode()
+    response = deliveries(client)
+    html = response.content.decode()
     goals = html.count('<details class="ds-details roadmap-goal"')
     assert goals == 5  # every goal of the real strategy has deliveries
-    assert html.count('class="ds-details roadmap-sub-goal"') > goals
+    sub_goals = html.count('class="ds-details roadmap-sub-goal"')
+    assert sub_goals > goals
     assert " open>" not in html  # all closed: the page starts short
+    # One table per sub-goal (not one per initiative), its initiatives as
+    # row groups headed by a link to the initiative.
     tables = html.count('<table class="ds-table deliveries roadmap-table"')
-    assert tables > 20
+    assert tables == sub_goals
+    initiatives = {row.delivery.initiative_id for row in response.context["deliveries"]}
+    assert html.count('<th scope="rowgroup" colspan="7"><a href=') == len(initiatives)
     # Every table the same columns, by one shared colgroup.
     assert html.count('<colgroup><col class="c-delivery">') == tables
     # A goal chosen in the filters opens its section.

@@ -21,8 +21,9 @@ def _add_case(page, meeting_url: str, title: str, field: str, code: str) -> None
     page.goto(meeting_url + "items/new/")
     page.locator("#id_title").fill(title)
     page.locator("#id_kind").select_option("drøfting")
-    label = page.locator(f"{field} option", has_text=code).first.inner_text()
-    page.locator(field).select_option(label=label)
+    # The list's search field (static/js/filter_list.js), then the first match.
+    page.locator(f"{field}-search").fill(code)
+    page.locator(f"{field}-options .filter-list-row:visible input").first.check()
     page.locator("button.primary").click()
     page.wait_for_load_state()
 

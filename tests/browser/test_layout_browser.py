@@ -196,3 +196,50 @@ def test_pages_print_their_content_without_the_controls(browser, live_server, si
             _check_layout(page, f"print-{url}")
     finally:
         context.close()
+
+
+# The button's text, line by line: the distinct tops of its text's boxes, and
+# its content height against one line of its font.
+BUTTON_LINES_JS = """button => {
+  const range = document.createRange();
+  range.selectNodeContents(button);
+  const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+  const style = getComputedStyle(button);
+  const inner = button.clientHeight
+    - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  return {lines: tops.size, inner, line: parseFloat(style.lineHeight)};
+}"""
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_log_out_stays_on_one_line_on_a_phone_for_an_administrator(
+    browser, live_server, transactional_db, language
+):
+    # Every role: the most menu entries and header tools there can be.
+    user = UserFactory(
+        username="administrator.med.langt.navn",
+        roles=[
+            Role.COUNCIL_MEMBER,
+            Role.SECRETARIAT,
+            Role.APPROVER,
+            Role.ADMINISTRATOR,
+        ],
+        password=PASSWORD,
+    )
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
+    page = _prepared(context.new_page())
+    try:
+        _log_in(page, user, language)
+        button = page.locator(".logout button")
+        assert button.inner_text() == {"nb": "Logg ut", "en": "Log out"}[language]
+        box = button.evaluate(BUTTON_LINES_JS)
+        assert box["lines"] == 1, box
+        # Designsystemet's buttons have a minimum height: one line fits it,
+        # two lines (the wrapped "Logg" / "ut") do not.
+        assert box["inner"] < 2 * box["line"], box
+        _check_layout(page, f"header-phone-{language}")
+        axe_check(page, f"header-phone-{language}")
+    finally:
+        context.close()
