@@ -392,8 +392,10 @@ def test_progress_is_404_until_computed_then_json_numbers(key_m1, m1):
         approved(m1, year, value)
     progress_recompute(indicator_ids=[m1.pk])
     body = key_m1.get(url).json()
+    assert body["breakdown"] == {}  # the national figure
     assert {
         "indicator",
+        "breakdown",
         "as_of",
         "inputs_changed_on",
         "computed_at",
