@@ -136,8 +136,10 @@ def regional_view(
     """The regional series of an indicator as of ``day``, None without any.
 
     Three queries however many series: their values, their snapshots and the
-    region code list.
+    region code list; none for an indicator known to declare no breakdown.
     """
+    if not getattr(indicator, "has_breakdowns", True):
+        return None
     series = {
         breakdown: points
         for (_pk, breakdown), points in breakdown_series(

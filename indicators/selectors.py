@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -59,8 +59,13 @@ def indicators_with_goal() -> QuerySet[Indicator]:
 
 
 def indicator_get(*, code: str) -> Indicator:
-    """The indicator with this code, or 404 (every reader may see every one)."""
-    return get_object_or_404(indicators_with_goal(), code=code)
+    """The indicator with this code, or 404 (every reader may see every one);
+    ``has_breakdowns`` says, in the same query, whether it declares any (an
+    indicator without spends no query on series)."""
+    declared = Indicator.breakdowns.through.objects.filter(indicator_id=OuterRef("pk"))
+    return get_object_or_404(
+        indicators_with_goal().annotate(has_breakdowns=Exists(declared)), code=code
+    )
 
 
 @dataclass(frozen=True)
@@ -299,6 +304,8 @@ def series_choices(*, indicator: Indicator) -> SeriesChoices:
     national = str(_("National (the whole country)"))
     groups: dict[str, list[tuple[str, str]]] = {}
     labels = {NATIONAL: national}
+    if not getattr(indicator, "has_breakdowns", True):
+        return SeriesChoices([("", [(NATIONAL, national)])], labels)
     rows = (
         BreakdownCategory.objects.filter(dimension__indicators=indicator)
         .order_by("dimension__order", "dimension__code", "order", "code")
