@@ -31,6 +31,17 @@ def in_language(obj, field: str) -> str:
     )
 
 
+def text_in_language(obj, field: str) -> str:
+    """Plain text for a place that marks its language from the text itself (a
+    table cell, an option, a chart's data): the English text on an English
+    page where there is one, else the bokmål text, on an English page a
+    ``NorwegianText`` (its ``lang`` is "nb")."""
+    if text := english(obj, field):
+        return text
+    text = _field(obj, f"{field}_nb")
+    return NorwegianText(text) if get_language() == "en" else text
+
+
 def plain_in_language(obj, field: str) -> str:
     """Plain text for a place that cannot mark a language (a page title): on
     an English page the English text or nothing (the template falls back on a

@@ -72,9 +72,11 @@ def _categories_load(category_model, dimension, entries: list[dict], existing) -
     by_code = {}
     new, changed = [], []
     for order, entry in enumerate(entries):
+        # A place name with no English form (a county) has no English name.
+        english = entry.get("name_en") or ""
         fields = {
             "name_nb": entry["name"],
-            "name_en": entry.get("name_en") or entry["name"],
+            "name_en": "" if english == entry["name"] else english,
             "level": entry.get("level") or "",
             "order": order,
         }

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 
 from core.charts import ChartView
 from core.numbers import number_text, percent_text
@@ -150,17 +149,10 @@ def regional_view(
     if not series:
         return None
     snapshots = series_snapshots_as_of(indicator_id=indicator.pk, as_of=day)
-    english = get_language() == "en"
     areas: dict[str, list[RegionArea]] = {COUNTY: [], HEALTH_REGION: []}
     lines: dict[str, list[RegionSeries]] = {COUNTY: [], HEALTH_REGION: []}
-    for code, name_nb, name_en, region_level in region_categories(
-        levels=(COUNTY, HEALTH_REGION)
-    ):
+    for code, name, region_level in region_categories(levels=(COUNTY, HEALTH_REGION)):
         key = f"{REGION_PREFIX}{code}"
-        name = (name_en if english else "") or name_nb
-        # A place name the list has in Norwegian only is Norwegian on an
-        # English page too: marked so (screen readers, the English check).
-        lang = "nb" if english and name == name_nb else ""
         points = [
             ChartPoint(period_label_from_time(t), t, v) for t, v in series.get(key, [])
         ]
@@ -173,11 +165,10 @@ def regional_view(
                 value=None if latest is None else Decimal(str(latest.value)),
                 status=snapshot.status if snapshot and points else None,
                 period=latest.label if latest else "",
-                lang=lang,
             )
         )
         if points:
-            lines[region_level].append(RegionSeries(code, name, points, lang))
+            lines[region_level].append(RegionSeries(code, name, points))
     levels = [lvl for lvl in (COUNTY, HEALTH_REGION) if lines[lvl]]
     chosen = level if level in levels else levels[0]
     return RegionalView(

@@ -67,12 +67,11 @@ class RegionArea:
     value: Decimal | None
     status: str | None  # one of indicators.progress.STATUSES; None: no status
     period: str = ""  # period label of the value: 2024, 2024-Q3, 2024-06
-    lang: str = ""  # "nb" where the name is the Norwegian one on another page
 
     @property
     def label(self) -> str:
         """The name for an HTML table: marked with its language if it has one."""
-        return marked(self.name, self.lang)
+        return marked(self.name)
 
     @property
     def status_code(self) -> str:
@@ -88,16 +87,17 @@ class RegionSeries:
     code: str
     name: str
     points: Sequence[ChartPoint]
-    lang: str = ""
 
     @property
     def label(self) -> str:
-        return marked(self.name, self.lang)
+        return marked(self.name)
 
 
-def marked(name: str, lang: str) -> str:
+def marked(name: str) -> str:
     """A name in a table cell, in a ``lang`` span when it is in another
-    language than the page's (a Norwegian place name on an English page)."""
+    language than the page's (``core.texts.text_in_language``: a Norwegian
+    place name on an English page)."""
+    lang = getattr(name, "lang", "")
     return format_html('<span lang="{}">{}</span>', lang, name) if lang else name
 
 

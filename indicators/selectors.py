@@ -10,13 +10,13 @@ from typing import NamedTuple
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.asof import as_of_cutoff, newest_as_of
 from core.models import User
 from core.numbers import number_text, signed_text
-from core.texts import NorwegianText
+from core.texts import text_in_language
 from strategy.models import Goal
 
 from .breakdowns import NATIONAL, BreakdownError, breakdown_parse
@@ -243,11 +243,12 @@ def pending_value_ids(*, keys: Iterable[ValueKey]) -> dict[ValueKey, int]:
 
 def indicator_breakdowns(*, indicator_ids: Iterable[int]) -> dict[int, set[str]]:
     """Each indicator's declared breakdown dimensions, by code. One query."""
+    ids = set(indicator_ids)
     through = Indicator.breakdowns.through
-    rows = through.objects.filter(indicator_id__in=set(indicator_ids)).values_list(
+    rows = through.objects.filter(indicator_id__in=ids).values_list(
         "indicator_id", "breakdowndimension__code"
     )
-    found: dict[int, set[str]] = {pk: set() for pk in indicator_ids}
+    found: dict[int, set[str]] = {pk: set() for pk in ids}
     for pk, code in rows:
         found[pk].add(code)
     return found
@@ -262,18 +263,17 @@ def series_labels(keys: Iterable[str]) -> dict[str, str]:
     if pairs:
         rows = BreakdownCategory.objects.filter(
             dimension__code__in={d for d, _c in pairs}, code__in={c for _d, c in pairs}
-        ).values_list("dimension__code", "code", "name_nb", "name_en")
-        english = get_language() == "en"
-        for dimension, code, name_nb, name_en in rows:
-            names[(dimension, code)] = (name_en if english else "") or name_nb
+        ).values("dimension__code", "code", "name_nb", "name_en")
+        for row in rows:
+            names[(row["dimension__code"], row["code"])] = text_in_language(row, "name")
     labels: dict[str, str] = {}
     for key in keys:
         if not key:
             labels[key] = str(_("National"))
         elif mapping := _parse_or_empty(key):
-            labels[key] = ", ".join(
-                names.get(item, item[1]) for item in sorted(mapping.items())
-            )
+            parts = [names.get(item, item[1]) for item in sorted(mapping.items())]
+            # One name keeps its language mark; several are joined as text.
+            labels[key] = parts[0] if len(parts) == 1 else ", ".join(parts)
     return labels
 
 
@@ -300,7 +300,6 @@ def series_choices(*, indicator: Indicator) -> SeriesChoices:
     """The national figure and a series per code of each dimension the
     indicator declares (single-dimension series; combinations come through
     the API and imports). One query, none more for an indicator without."""
-    english = get_language() == "en"
     national = str(_("National (the whole country)"))
     groups: dict[str, list[tuple[str, str]]] = {}
     labels = {NATIONAL: national}
@@ -309,7 +308,7 @@ def series_choices(*, indicator: Indicator) -> SeriesChoices:
     rows = (
         BreakdownCategory.objects.filter(dimension__indicators=indicator)
         .order_by("dimension__order", "dimension__code", "order", "code")
-        .values_list(
+        .values(
             "dimension__code",
             "dimension__name_nb",
             "dimension__name_en",
@@ -320,28 +319,30 @@ def series_choices(*, indicator: Indicator) -> SeriesChoices:
         )
     )
     levels = dict(BreakdownLevel.choices)
-    for dimension, dim_nb, dim_en, code, name_nb, name_en, level in rows:
-        group = str(levels[level]) if level else (dim_en if english else "") or dim_nb
-        key = f"{dimension}:{code}"
-        label = (name_en if english else "") or name_nb
-        if english and label == name_nb:
-            # A place name with no English form: marked as Norwegian.
-            label = NorwegianText(label)
+    for row in rows:
+        level = row["level"]
+        group = (
+            str(levels[level]) if level else text_in_language(row, "dimension__name")
+        )
+        key = f"{row['dimension__code']}:{row['code']}"
+        label = text_in_language(row, "name")
         groups.setdefault(group, []).append((key, label))
         labels[key] = label
     return SeriesChoices([("", [(NATIONAL, national)]), *groups.items()], labels)
 
 
-def region_categories(*, levels: Iterable[str]) -> list[tuple[str, str, str, str]]:
-    """``(code, name, English name, level)`` of the region code list at these
-    levels, in the list's order. One query."""
-    return list(
+def region_categories(*, levels: Iterable[str]) -> list[tuple[str, str, str]]:
+    """``(code, name, level)`` of the region code list at these levels, in the
+    list's order, each name in the page's language (``text_in_language``).
+    One query."""
+    rows = (
         BreakdownCategory.objects.filter(
             dimension__code=BreakdownDimension.REGION, level__in=list(levels)
         )
         .order_by("order", "code")
-        .values_list("code", "name_nb", "name_en", "level")
+        .values("code", "name_nb", "name_en", "level")
     )
+    return [(row["code"], text_in_language(row, "name"), row["level"]) for row in rows]
 
 
 def breakdown_codes(dimensions: Iterable[str]) -> dict[str, set[str]]:
