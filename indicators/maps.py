@@ -461,7 +461,9 @@ def region_comparison_figure(
     figure.update_layout(
         xaxis={"tickformat": "d", "dtick": 1, "title": {"text": _("Year")}},
         yaxis={"title": {"text": unit_label}, "rangemode": "tozero"},
-        height=400,
+        # A legend entry per region: on a phone they stand one to a row (the
+        # legend scrolls past half the height), so the plot gets room below.
+        height=400 + 12 * len(regions),
     )
     periods = sorted(
         {

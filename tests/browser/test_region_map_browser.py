@@ -198,3 +198,11 @@ def test_the_indicator_page_maps_a_demo_indicator_by_county_and_health_region(
     page.wait_for_timeout(300)
     assert _no_horizontal_overflow(page)
     check_accessibility("indicator-regions-390")
+
+    # Opened on a phone: a legend entry per county stands one to a row, and
+    # the plot under it keeps room to be read.
+    page.goto("/indicators/DEMO-M1-1/")
+    page.locator("#region-comparison .main-svg").first.wait_for()
+    page.wait_for_timeout(500)
+    plot = page.locator("#region-comparison .nsewdrag").first.bounding_box()
+    assert plot["height"] >= 200, plot
